@@ -1,0 +1,3 @@
+from audio_artigo.cli import main
+
+main()

@@ -1,0 +1,80 @@
+"""Atomic file writes: a temporary file in the same folder, fsync, then rename.
+
+Readers (podcast apps, the web server, a concurrent build) see either the old
+file or the new one, never a half-written one. Temporary names start with a dot
+and end in ``.tmp`` so the server and the feed never list them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Iterator
+
+from audio_artigo.errors import PublishError
+
+TEMP_SUFFIX = ".tmp"
+
+
+def is_temporary(name: str) -> bool:
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def temp_path_for(path: Path) -> Path:
+    """A fresh temporary path beside ``path`` (same filesystem, so rename is atomic)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def commit(temp: Path, final: Path) -> None:
+    """Rename a finished temporary file into place and make the rename durable."""
+    os.replace(temp, final)
+    fsync_dir(final.parent)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
+    """Open a temporary file for writing; on success it replaces ``path``.
+
+    An OS failure (disk full, read-only folder) becomes a PublishError naming
+    the file, and leaves the previous ``path`` untouched.
+    """
+    path = Path(path)
+    try:
+        temp = temp_path_for(path)
+    except OSError as exc:
+        raise PublishError(f"cannot write in {path.parent}: {exc.strerror or exc}") from exc
+    try:
+        with open(temp, mode, encoding=encoding) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        commit(temp, path)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        if isinstance(exc, OSError):
+            raise PublishError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    with atomic_writer(path, "wb") as handle:
+        handle.write(data)
+
+
+def write_text(path: Path, text: str) -> None:
+    with atomic_writer(path, "w", encoding="utf-8") as handle:
+        handle.write(text)

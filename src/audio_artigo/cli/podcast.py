@@ -1,0 +1,5 @@
+"""CLI commands: podcast (see audio_artigo.cli)."""
+
+import click
+
+COMMANDS: list[click.Command] = []

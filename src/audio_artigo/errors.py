@@ -1,0 +1,37 @@
+"""The project's one error hierarchy.
+
+Every failure a user can cause or fix (bad input, a missing or broken voice, a
+full disk) is raised as a subclass of :class:`AudioArtigoError`; the CLI turns
+it into one line on stderr and ``exit_code``. Anything else is a bug and keeps
+its traceback.
+"""
+
+
+class AudioArtigoError(Exception):
+    """Base class: a problem the user can act on."""
+
+    exit_code = 2
+
+
+class InputError(AudioArtigoError):
+    """The article (or another input file) cannot be read or is empty."""
+
+
+class VoiceError(AudioArtigoError):
+    """A voice is missing, incomplete or broken."""
+
+
+class DownloadError(VoiceError):
+    """A voice could not be downloaded or did not match its manifest."""
+
+
+class SynthesisError(AudioArtigoError):
+    """The speech engine failed."""
+
+
+class PublishError(AudioArtigoError):
+    """The episode could not be written or published (disk full, read-only folder...)."""
+
+
+class ConfigError(AudioArtigoError):
+    """podcast.toml or a lexicon file is invalid."""

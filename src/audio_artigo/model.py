@@ -1,0 +1,124 @@
+"""Plain dataclasses for what flows through the pipeline.
+
+reader -> Article -> segmenter -> list[Chapter] (of Segments) -> normaliser and
+synthesis -> Episode (audio, chapters with times, transcript cues).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "list_item", "blockquote"]
+SegmentKind = Literal["narration", "quote"]
+
+
+@dataclass
+class Block:
+    """One paragraph-level unit of the article as written."""
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass
+class Section:
+    """A run of blocks under one heading; ``title`` is None before the first heading."""
+
+    title: str | None
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """An article as read from disk, before any clutter is removed."""
+
+    title: str
+    sections: list[Section]
+    source: str
+    """Path (or URL) it was read from."""
+    identity: str
+    """What makes this article the same article across edits (canonical URL or file stem)."""
+    format: Literal["text", "markdown", "html"] = "text"
+    byline: str | None = None
+    language: str = "pt-BR"
+
+
+@dataclass
+class Segment:
+    """A stretch of text read by one voice: the narrator or a quoted speaker."""
+
+    kind: SegmentKind
+    text: str
+
+
+@dataclass
+class Chapter:
+    """A chapter of the episode: its title and its paragraphs of segments."""
+
+    title: str
+    paragraphs: list[list[Segment]] = field(default_factory=list)
+
+
+@dataclass
+class Script:
+    """What synthesis will read, in order (``audio-artigo segment --json``)."""
+
+    title: str
+    chapters: list[Chapter]
+    byline: str | None = None
+    lead: str = ""
+    """The article's first paragraph: the episode description."""
+
+    def to_json(self) -> dict:
+        return {
+            "title": self.title,
+            "chapters": [
+                {
+                    "title": c.title,
+                    "paragraphs": [[{"kind": s.kind, "text": s.text} for s in p] for p in c.paragraphs],
+                }
+                for c in self.chapters
+            ],
+        }
+
+
+@dataclass
+class ChapterMark:
+    """A chapter placed in the audio, in seconds."""
+
+    title: str
+    start: float
+    end: float
+
+
+@dataclass
+class Cue:
+    """One transcript cue: a sentence and who speaks it."""
+
+    start: float
+    end: float
+    speaker: SegmentKind
+    text: str
+
+
+@dataclass
+class Episode:
+    """A built episode: the files beside each other and what describes them."""
+
+    slug: str
+    title: str
+    identity: str
+    source: str
+    description: str
+    author: str | None
+    duration: float
+    chapters: list[ChapterMark]
+    engine: str
+    voice: str
+    quote_voice: str | None = None
+    audio_file: str = ""
+    chapters_file: str = ""
+    transcript_file: str = ""
+    size: int = 0
+    sha256: str = ""
