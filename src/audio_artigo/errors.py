@@ -21,6 +21,10 @@ class VoiceError(AudioArtigoError):
     """A voice is missing, incomplete or broken."""
 
 
+class VoiceNotFound(VoiceError):
+    """No voice by that name is installed (it may still be downloadable)."""
+
+
 class DownloadError(VoiceError):
     """A voice could not be downloaded or did not match its manifest."""
 

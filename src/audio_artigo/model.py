@@ -7,6 +7,7 @@ synthesis -> Episode (audio, chapters with times, transcript cues).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 BlockKind = Literal["paragraph", "list_item", "blockquote"]
@@ -122,3 +123,18 @@ class Episode:
     transcript_file: str = ""
     size: int = 0
     sha256: str = ""
+
+
+@dataclass
+class StagedEpisode:
+    """A built episode whose files are still temporary, in the output folder.
+
+    ``publish`` gives them their final names (never reusing a name already
+    published), records the episode in the catalogue and rewrites the feed.
+    """
+
+    episode: Episode
+    """Metadata; its file fields, size and sha256 are filled in by ``publish``."""
+    audio: Path
+    chapters_json: Path
+    transcript: Path
