@@ -45,11 +45,15 @@ def commit(temp: Path, final: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
+def atomic_writer(
+    path: Path, mode: str = "wb", encoding: str | None = None, durable: bool = True
+) -> Iterator[IO]:
     """Open a temporary file for writing; on success it replaces ``path``.
 
     An OS failure (disk full, read-only folder) becomes a PublishError naming
-    the file, and leaves the previous ``path`` untouched.
+    the file, and leaves the previous ``path`` untouched. ``durable=False``
+    skips the fsyncs (still atomic against a killed process, not against a
+    power cut): for caches, whose entries can be rebuilt.
     """
     path = Path(path)
     try:
@@ -60,8 +64,12 @@ def atomic_writer(path: Path, mode: str = "wb", encoding: str | None = None) -> 
         with open(temp, mode, encoding=encoding) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
-        commit(temp, path)
+            if durable:
+                os.fsync(handle.fileno())
+        if durable:
+            commit(temp, path)
+        else:
+            os.replace(temp, path)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
@@ -70,11 +78,11 @@ def atomic_writer(path: Path, mode: str = "wb", encoding: str | None = None) -> 
         raise
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    with atomic_writer(path, "wb") as handle:
+def write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    with atomic_writer(path, "wb", durable=durable) as handle:
         handle.write(data)
 
 
-def write_text(path: Path, text: str) -> None:
-    with atomic_writer(path, "w", encoding="utf-8") as handle:
+def write_text(path: Path, text: str, durable: bool = True) -> None:
+    with atomic_writer(path, "w", encoding="utf-8", durable=durable) as handle:
         handle.write(text)
