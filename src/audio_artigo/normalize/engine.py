@@ -1,0 +1,116 @@
+"""The scanner that runs the rules over a text, left to right, in one pass.
+
+A cheap regex (``_TRIGGER``) finds the places where a rule may apply: digits,
+capitalised words, a few symbols, lower-case words followed by "." "@" ":"
+(abbreviations, e-mail addresses, URLs). At each such place the rules are
+tried in priority order (``RULES``); the first that recognises a token there
+says how far it goes and how it is spoken, and scanning resumes after it.
+Text between tokens is copied as it is, so plain prose passes unchanged.
+
+Every rule matches from a given position with an anchored, bounded regex,
+so the time grows linearly with the text, whatever the text is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One token the normaliser read: as written, the rule that read it, as spoken."""
+
+    token: str
+    rule: str
+    spoken: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule returns: where the token ends and how it is spoken."""
+
+    end: int
+    spoken: str
+
+
+class Lexicon(Protocol):
+    """The user lexicon as the scanner sees it (see ``lexicon.py``)."""
+
+    def match(self, text: str, pos: int) -> Hit | None: ...
+
+    def trigger_pattern(self) -> str | None: ...
+
+
+Matcher = Callable[[str, int], "Hit | None"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    match: Matcher
+
+
+# Whitespace controls become a space; other controls, lone surrogates and the
+# two non-characters XML forbids are dropped (Piper and the transcript choke on them).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_WHITESPACE_CONTROL = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_TRIGGER_PARTS = (
+    r"\[\[",
+    r"[0-9]",
+    rf"(?<!\w)[{_UPPER}]",
+    r"[$€£¥&%#@§°ºª½¼¾⅓⅔⅛+±×~≈]",
+    r"(?<![\w.])[-−–](?=[0-9])",
+    r"(?<!\w)[a-zß-öø-ÿ]\w*[.@:º°]",
+)
+
+
+def _compile_trigger(extra: str | None) -> re.Pattern[str]:
+    parts = ([extra] if extra else []) + list(_TRIGGER_PARTS)
+    return re.compile("|".join(parts))
+
+
+_DEFAULT_TRIGGER = _compile_trigger(None)
+
+
+def clean(text: str) -> str:
+    """The text without control characters (whitespace controls become spaces)."""
+    if text.isprintable():
+        return text
+    return _CONTROL.sub("", _WHITESPACE_CONTROL.sub(" ", text))
+
+
+def scan(text: str, rules: list[Rule], lexicon: Lexicon | None = None) -> tuple[str, list[Reading]]:
+    """Run ``rules`` over ``text``: the spoken text and the readings of the tokens."""
+    text = clean(text)
+    trigger = _DEFAULT_TRIGGER
+    if lexicon is not None:
+        trigger = _compile_trigger(lexicon.trigger_pattern())
+        rules = [Rule("lexicon", lexicon.match)] + rules
+    out: list[str] = []
+    readings: list[Reading] = []
+    done = 0  # text[:done] has been copied or spoken
+    search_from = 0
+    while True:
+        found = trigger.search(text, search_from)
+        if found is None:
+            break
+        pos = found.start()
+        hit = None
+        for rule in rules:
+            hit = rule.match(text, pos)
+            if hit is not None and hit.end > pos:
+                break
+            hit = None
+        if hit is None:
+            search_from = max(found.end(), pos + 1)
+            continue
+        out.append(text[done:pos])
+        out.append(hit.spoken)
+        readings.append(Reading(text[pos : hit.end], rule.name, hit.spoken))
+        done = search_from = hit.end
+    out.append(text[done:])
+    return "".join(out), readings

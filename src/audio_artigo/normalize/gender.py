@@ -1,0 +1,92 @@
+"""The gender of what a number counts: "duas empresas", "dois milhões de pessoas".
+
+The words after a number are read left to right: a scale word ("milhões")
+decides masculine, "das"/"dos" decide by themselves ("uma das empresas"),
+adjectives that do not inflect ("grandes", "principais") are looked through,
+"a 23" / "ou 3" in a range are skipped ("de 21 a 23 vítimas"), and the first
+noun decides: first from the lexicon ``data/nouns.tsv`` (its singular too),
+then from its ending (``data/noun_suffixes.tsv``: -a, -ção, -dade... are
+feminine), masculine otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from audio_artigo.normalize.tables import read_table
+
+FEMININE = "f"
+MASCULINE = "m"
+
+# Words that make the number part of a bigger scale noun (masculine) or of "mil".
+SCALE_WORDS = frozenset(
+    "milhão milhões bilhão bilhões trilhão trilhões quatrilhão quatrilhões mi bi tri mi. bi. tri.".split()
+)
+# "de 21 a 23 vítimas", "2 ou 3 casas", "2 e 3 vagas", "21-23"
+_RANGE_LINK = re.compile(r"[ \t]*(?:a|e|ou|até|-|–|/)[ \t]*[0-9][0-9.,]*")
+_NEXT_WORD = re.compile(r"[ \t]*([^\W\d_]+(?:-[^\W\d_]+)*)")
+_LOOKAHEAD_WORDS = 4
+
+
+@cache
+def _lexicon() -> dict[str, str]:
+    return dict(read_table("nouns.tsv", columns=2))
+
+
+@cache
+def _suffixes() -> list[tuple[str, str]]:
+    table = read_table("noun_suffixes.tsv", columns=2)
+    return sorted(table, key=lambda row: -len(row[0]))
+
+
+def _singulars(word: str) -> list[str]:
+    """The word and the singulars it may be the plural of."""
+    forms = [word]
+    for plural, singular in (
+        ("ões", "ão"), ("ães", "ão"), ("ãos", "ão"), ("ns", "m"), ("ais", "al"), ("éis", "el"),
+        ("eis", "el"), ("óis", "ol"), ("uis", "ul"), ("is", "il"), ("es", ""), ("s", ""),
+    ):
+        if word.endswith(plural) and len(word) > len(plural) + 1:
+            forms.append(word[: -len(plural)] + singular)
+    return forms
+
+
+def word_gender(word: str) -> str | None:
+    """"f", "m", "adj" (look further) or "stop" (not a noun) for one lower-case word."""
+    lexicon = _lexicon()
+    for form in _singulars(word):
+        found = lexicon.get(form)
+        if found:
+            return found
+    for ending, gender in _suffixes():
+        if word.endswith(ending):
+            return gender
+    return MASCULINE
+
+
+def counted_gender(text: str, pos: int) -> str:
+    """Gender of the noun counted by the number that ends at ``pos`` in ``text``."""
+    for _ in range(_LOOKAHEAD_WORDS):
+        link = _RANGE_LINK.match(text, pos)
+        if link:
+            pos = link.end()
+            continue
+        found = _NEXT_WORD.match(text, pos)
+        if not found:
+            return MASCULINE
+        word = found.group(1).lower()
+        pos = found.end()
+        if word == "mil":
+            continue
+        if word in SCALE_WORDS:
+            return MASCULINE
+        if word == "das":
+            return FEMININE
+        if word == "dos":
+            return MASCULINE
+        gender = word_gender(word)
+        if gender == "adj":
+            continue
+        return FEMININE if gender == FEMININE else MASCULINE
+    return MASCULINE

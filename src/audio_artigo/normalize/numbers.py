@@ -1,0 +1,146 @@
+"""Cardinals, decimals and scales: "48.312", "4,83", "1,5 milhão", "200 pessoas", "2010-2020".
+
+``read_number`` parses a written number (thousands dots, decimal comma, a
+scale word after it) into a :class:`Number` that the money, percent and unit
+rules reuse; ``match`` is the rule for a number standing alone, which agrees
+in gender with the noun it counts (see ``gender.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from audio_artigo.normalize.cardinals import cardinal, decimal, digits, number_words
+from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.gender import FEMININE, counted_gender
+
+# A number starts a token: not glued to a letter or digit before it.
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<sign>[-−](?=[0-9]))?"
+    r"(?P<int>[0-9]{1,3}(?:\.[0-9]{3})+(?![0-9])|[0-9]+)"
+    r"(?:,(?P<frac>[0-9]+))?"
+)
+_SCALE = re.compile(r"[ \t\u00a0]+(?P<scale>mil|milhão|milhões|bilhão|bilhões|trilhão|trilhões|mi|bi|tri)(?!\w)")
+_SCALE_WORDS = {
+    "milhão": ("milhão", "milhões"), "milhões": ("milhão", "milhões"), "mi": ("milhão", "milhões"),
+    "bilhão": ("bilhão", "bilhões"), "bilhões": ("bilhão", "bilhões"), "bi": ("bilhão", "bilhões"),
+    "trilhão": ("trilhão", "trilhões"), "trilhões": ("trilhão", "trilhões"), "tri": ("trilhão", "trilhões"),
+}
+# "2.0", "192.168.0.1": dots that are not thousands separators.
+_DOTTED = re.compile(r"(?:\.[0-9]{1,12}){1,6}(?![0-9])")
+# "2010-2020", "10–15": a range; the second number must not be glued to more text.
+_RANGE = re.compile(r"[-–](?P<second>[0-9]{1,4})(?![0-9]|[.,][0-9]|[^\W\d_])")
+# Followed by a letter, the digits belong to another kind of token (5G, 14h30, 1º).
+_GLUED = re.compile(r"[^\W\d_]")
+_LONGEST_CODE = 15  # longer digit strings are read digit by digit
+
+
+@dataclass(frozen=True)
+class Number:
+    """A written number: "1.518,00" -> integer "1518", fraction "00"; "2,5 mi" -> scale "milhão"."""
+
+    start: int
+    end: int
+    integer: str
+    fraction: str
+    negative: bool
+    scale: str | None  # "mil", or the singular of a larger scale word
+
+    @property
+    def value(self) -> float:
+        whole = float(self.integer) if len(self.integer) < 300 else float("inf")
+        if self.fraction:
+            whole += float("0." + self.fraction[:15])
+        return -whole if self.negative else whole
+
+    @property
+    def is_integer(self) -> bool:
+        return not self.fraction.strip("0")
+
+    def singular(self) -> bool:
+        """Whether a noun after it is singular: from 1 to just under 2 ("1,5 milhão", "1,75 metro")."""
+        return 1 <= abs(self.value) < 2 or (abs(self.value) < 1 and not self.is_integer)
+
+    def spoken(self, feminine: bool = False) -> str:
+        sign = "menos " if self.negative else ""
+        if self.scale == "mil":
+            thousands = _exact_thousands(self.integer, self.fraction)
+            if thousands is not None:
+                return sign + cardinal(thousands, feminine)
+            return sign + decimal(self.integer, self.fraction) + " mil"
+        if self.scale:
+            singular, plural = _SCALE_WORDS[self.scale]
+            word = singular if self.singular() else plural
+            return sign + self.bare(False) + " " + word
+        return sign + self.bare(feminine)
+
+    def bare(self, feminine: bool) -> str:
+        """The digits alone, without sign or scale."""
+        if len(self.integer) > 1 and self.integer.startswith("0") and not self.fraction:
+            return digits(self.integer)  # a code: "007", "0800"
+        if len(self.integer) > _LONGEST_CODE:
+            return digits(self.integer)
+        if self.fraction:
+            return decimal(self.integer, self.fraction, feminine)
+        return number_words(self.integer, feminine)
+
+
+def _exact_thousands(integer: str, fraction: str) -> int | None:
+    fraction = fraction.rstrip("0")
+    if len(fraction) > 3 or len(integer) > _LONGEST_CODE:
+        return None
+    return int(integer) * 1000 + int((fraction or "0").ljust(3, "0"))
+
+
+def read_number(text: str, pos: int, scales: bool = True) -> Number | None:
+    """The number written at ``pos``, with the scale word after it when ``scales``."""
+    found = _NUMBER.match(text, pos)
+    if not found:
+        return None
+    end = found.end()
+    scale = None
+    if scales:
+        scale_found = _SCALE.match(text, end)
+        if scale_found:
+            word = scale_found.group("scale")
+            scale = "mil" if word == "mil" else _SCALE_WORDS[word][0]
+            end = scale_found.end()
+    return Number(
+        start=pos,
+        end=end,
+        integer=found.group("int").replace(".", ""),
+        fraction=found.group("frac") or "",
+        negative=bool(found.group("sign")),
+        scale=scale,
+    )
+
+
+def match(text: str, pos: int) -> Hit | None:
+    """A number on its own, agreeing with what it counts; dotted versions; ranges."""
+    number = read_number(text, pos)
+    if number is None:
+        return None
+    end = number.end
+    if _GLUED.match(text, end):
+        return None
+    if not number.fraction and not number.scale:
+        dotted = _DOTTED.match(text, end)
+        if dotted and "." not in text[pos:end]:
+            parts = [number.integer] + dotted.group().split(".")[1:]
+            return Hit(dotted.end(), " ponto ".join(_code(p) for p in parts))
+        ranged = _RANGE.match(text, end)
+        if ranged and not number.negative:
+            second = ranged.group("second")
+            feminine = counted_gender(text, ranged.end()) == FEMININE
+            return Hit(
+                ranged.end(),
+                number.spoken(feminine) + " a " + number_words(second, feminine),
+            )
+    feminine = number.scale not in _SCALE_WORDS and counted_gender(text, end) == FEMININE
+    return Hit(end, number.spoken(feminine))
+
+
+def _code(part: str) -> str:
+    return digits(part) if len(part) > 1 and part.startswith("0") else number_words(part)
+
