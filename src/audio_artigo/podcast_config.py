@@ -1,0 +1,243 @@
+"""The show's settings: ``podcast.toml``.
+
+``audio-artigo init`` writes a commented ``podcast.toml`` into the current
+folder; ``build`` and ``feed`` look for it in the output folder, then in the
+current folder, and fall back to the defaults below when there is none.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import urllib.parse
+import uuid
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from audio_artigo import atomicio
+from audio_artigo.errors import ConfigError
+
+CONFIG_NAME = "podcast.toml"
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+"""Where ``audio-artigo serve`` listens by default, so an unconfigured feed works locally."""
+
+FEED_NAME = "feed.xml"
+
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+"""The namespace Podcasting 2.0 prescribes for ``podcast:guid`` (uuid5 of the feed URL)."""
+
+APPLE_CATEGORIES = frozenset(
+    {
+        "Arts", "Business", "Comedy", "Education", "Fiction", "Government",
+        "Health & Fitness", "History", "Kids & Family", "Leisure", "Music", "News",
+        "Religion & Spirituality", "Science", "Society & Culture", "Sports",
+        "Technology", "True Crime", "TV & Film",
+    }
+)  # fmt: skip
+"""Apple Podcasts' top-level categories: Apple rejects a feed with any other."""
+
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+COVER_FORMATS = {"JPEG", "PNG"}
+COVER_MIN_PIXELS, COVER_MAX_PIXELS = 1400, 3000
+
+
+@dataclass(frozen=True)
+class PodcastConfig:
+    """What the feed says about the show (the channel), and where it lives."""
+
+    title: str = "audio-artigo"
+    description: str = "Notícias lidas em voz alta, com capítulos e transcrição."
+    author: str = "audio-artigo"
+    email: str = ""
+    """The owner's e-mail: directories send verification mail to it; it is public."""
+    language: str = "pt-BR"
+    category: str = "News"
+    explicit: bool = False
+    cover: Path | None = None
+    """A square JPEG or PNG; None means one is generated from the title."""
+    base_url: str = ""
+    """The public URL of the output folder; empty means DEFAULT_BASE_URL."""
+    source: Path | None = None
+    """The podcast.toml these settings came from (None: the defaults)."""
+
+    @property
+    def public_url(self) -> str:
+        """The folder's URL, always ending in a slash, so file names can be appended."""
+        return self.base_url or DEFAULT_BASE_URL
+
+    @property
+    def feed_url(self) -> str:
+        return self.public_url + FEED_NAME
+
+    def url_for(self, file_name: str) -> str:
+        return self.public_url + urllib.parse.quote(file_name)
+
+    def podcast_guid(self) -> uuid.UUID:
+        """Podcasting 2.0's show GUID: uuid5 of the feed URL without scheme and trailing slashes."""
+        without_scheme = self.feed_url.split("://", 1)[-1].rstrip("/")
+        return uuid.uuid5(PODCAST_GUID_NAMESPACE, without_scheme)
+
+
+# The settings a podcast.toml may hold, in the order init writes them, with
+# the comment that explains each one.
+_SETTING_HELP = {
+    "title": "The show's name, as podcast apps list it.",
+    "description": "One or two sentences on what the show is (plain text).",
+    "author": "Who makes the show (itunes:author), usually the newsroom's name.",
+    "email": (
+        "The owner's e-mail (itunes:owner). Apple Podcasts and other directories\n"
+        "send verification mail to it; it is public in the feed."
+    ),
+    "language": "The episodes' language, as a BCP 47 tag.",
+    "category": (
+        "One of Apple Podcasts' categories: "
+        + ", ".join(sorted(APPLE_CATEGORIES))
+        + "."
+    ),
+    "explicit": "true if any episode has explicit content.",
+    "cover": (
+        "The cover image: a square JPEG or PNG, 1400 to 3000 pixels wide, relative\n"
+        "to this file. Leave it empty to have one generated from the title."
+    ),
+    "base_url": (
+        "The public address of the output folder, where podcast apps fetch feed.xml\n"
+        "and the episodes (e.g. https://example.org/podcast/). Leave it empty to try\n"
+        f"the show locally: links then point at `audio-artigo serve` ({DEFAULT_BASE_URL})."
+    ),
+}
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (controls, lone surrogates, U+FFFE/F).
+
+    The feed and the page are XML and HTML: text from articles and from
+    podcast.toml goes through this where it enters (config, catalogue).
+    """
+    return _XML_ILLEGAL.sub("", text)
+
+
+def load_config(out_dir: Path, cwd: Path | None = None) -> PodcastConfig:
+    """Read podcast.toml from ``out_dir``, else from ``cwd`` (default: the current folder), else defaults."""
+    for folder in (Path(out_dir), Path.cwd() if cwd is None else Path(cwd)):
+        path = folder / CONFIG_NAME
+        if path.is_file():
+            return read_config(path)
+    return PodcastConfig()
+
+
+def read_config(path: Path) -> PodcastConfig:
+    """Parse and check one podcast.toml; any problem is a ConfigError naming the file."""
+    try:
+        with open(path, "rb") as handle:
+            settings = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        # The message ends with "(at line N, column M)".
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
+    return _checked_config(settings, path)
+
+
+def write_default_config(path: Path, **overrides: object) -> PodcastConfig:
+    """Write a commented podcast.toml with the defaults and ``overrides`` (None values are ignored).
+
+    The settings are checked before anything is written; an existing file is
+    replaced (the CLI asks for ``--force`` first).
+    """
+    path = Path(path)
+    settings = {name: value for name, value in overrides.items() if value is not None}
+    if "cover" in settings:
+        settings["cover"] = str(settings["cover"])
+    config = _checked_config(settings, path)
+
+    defaults = PodcastConfig()
+    lines = [
+        "# audio-artigo: the podcast that feed.xml describes.",
+        "# `audio-artigo build` and `audio-artigo feed` read this file from the output",
+        "# folder or from the current folder. Every setting is optional.",
+    ]
+    for name, help_text in _SETTING_HELP.items():
+        value = settings.get(name, getattr(defaults, name))
+        lines.append("")
+        lines.extend("# " + line for line in help_text.splitlines())
+        lines.append(f"{name} = {_toml_value('' if value is None else value)}")
+    atomicio.write_text(path, "\n".join(lines) + "\n")
+    return config
+
+
+def _checked_config(settings: dict, path: Path) -> PodcastConfig:
+    known = list(_SETTING_HELP)
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(known)})")
+
+    for name, value in settings.items():
+        expected = bool if name == "explicit" else str
+        if not isinstance(value, expected):
+            kind = "true or false" if expected is bool else "a quoted string"
+            raise ConfigError(f"{path}: {name} must be {kind}, not {value!r}")
+
+    values = {name: xml_safe(value).strip() if isinstance(value, str) else value for name, value in settings.items()}
+    for name in ("title", "language"):
+        if name in values and not values[name]:
+            raise ConfigError(f"{path}: {name} must not be empty")
+    if values.get("category", "News") not in APPLE_CATEGORIES:
+        raise ConfigError(
+            f"{path}: category {values['category']!r} is not an Apple Podcasts category "
+            f"(one of: {', '.join(sorted(APPLE_CATEGORIES))})"
+        )
+    if values.get("email") and "@" not in values["email"]:
+        raise ConfigError(f"{path}: email {values['email']!r} is not an e-mail address")
+    if values.get("base_url"):
+        values["base_url"] = _checked_base_url(values["base_url"], path)
+    if values.get("cover"):
+        values["cover"] = _checked_cover(path.parent / values["cover"], path)
+    else:
+        values.pop("cover", None)
+    return PodcastConfig(**values, source=path)
+
+
+def _checked_base_url(url: str, path: Path) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"{path}: base_url {url!r} must be an http:// or https:// address of a folder")
+    return url if url.endswith("/") else url + "/"
+
+
+def _checked_cover(cover: Path, path: Path) -> Path:
+    """Apple's artwork rules: a square JPEG or PNG of 1400 to 3000 pixels."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(cover) as image:  # reads the header only
+            image_format, (width, height) = image.format, image.size
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: cover {cover} does not exist") from exc
+    except (OSError, UnidentifiedImageError) as exc:
+        raise ConfigError(f"{path}: cover {cover} is not a readable image") from exc
+    if image_format not in COVER_FORMATS:
+        raise ConfigError(f"{path}: cover {cover} is {image_format}; podcast apps need JPEG or PNG")
+    if width != height or not COVER_MIN_PIXELS <= width <= COVER_MAX_PIXELS:
+        raise ConfigError(
+            f"{path}: cover {cover} is {width}x{height}; podcast apps need a square "
+            f"of {COVER_MIN_PIXELS} to {COVER_MAX_PIXELS} pixels"
+        )
+    return cover.resolve()
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    # A TOML basic string: escape what it forbids (controls, DEL, quote, backslash).
+    escaped = []
+    for char in text:
+        if char in '"\\':
+            escaped.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\u{ord(char):04x}")
+        else:
+            escaped.append(char)
+    return '"' + "".join(escaped) + '"'
