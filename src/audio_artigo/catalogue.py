@@ -1,0 +1,192 @@
+"""The episode catalogue: one SQLite row per article, inside the output folder.
+
+The catalogue is what feed.xml and index.html are made from. It remembers what
+the files alone cannot: each article's GUID and first-publication date, and
+every file name ever published (so no name is reused for different bytes).
+
+It is only opened under the output folder's publish lock, so builds running
+at the same time take turns and none of them loses another's episode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from audio_artigo.errors import PublishError
+from audio_artigo.model import ChapterMark, Episode
+from audio_artigo.podcast_config import PodcastConfig, xml_safe
+
+CATALOGUE_NAME = ".catalogue.sqlite3"
+LOCK_NAME = ".publish.lock"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS show (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS episodes (
+    identity TEXT PRIMARY KEY,
+    guid TEXT NOT NULL UNIQUE,
+    published TEXT NOT NULL,        -- first publication, ISO 8601 UTC; never changes
+    updated TEXT NOT NULL,          -- when the current version was published
+    slug TEXT NOT NULL,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    description TEXT NOT NULL,
+    author TEXT,
+    duration REAL NOT NULL,
+    chapters TEXT NOT NULL,         -- JSON: [{"title", "start", "end"}]
+    engine TEXT NOT NULL,
+    voice TEXT NOT NULL,
+    quote_voice TEXT,
+    audio_file TEXT NOT NULL,
+    chapters_file TEXT NOT NULL,
+    transcript_file TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS used_stems (
+    stem TEXT PRIMARY KEY           -- every file-name stem ever published
+);
+"""
+
+_EPISODE_COLUMNS = (
+    "slug", "title", "identity", "source", "description", "author", "duration", "chapters",
+    "engine", "voice", "quote_voice", "audio_file", "chapters_file", "transcript_file",
+    "size", "sha256",
+)  # fmt: skip
+
+
+@dataclass
+class PublishedEpisode:
+    """An episode as the catalogue lists it."""
+
+    episode: Episode
+    guid: str
+    published: datetime
+    """First publication (UTC): kept when the article is rebuilt."""
+    updated: datetime
+    """When the listed version was published (UTC)."""
+
+
+@contextlib.contextmanager
+def locked_catalogue(out_dir: Path) -> Iterator[Catalogue]:
+    """Hold the output folder's publish lock and open its catalogue.
+
+    The lock is an fcntl lock on ``.publish.lock``: the kernel releases it
+    when the holder exits, even by a crash, so a dead build never blocks the
+    next one. Any SQLite failure inside becomes a PublishError.
+    """
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise PublishError(f"{out_dir} is not a folder")
+    database = out_dir / CATALOGUE_NAME
+    try:
+        lock = open(out_dir / LOCK_NAME, "a")
+    except OSError as exc:
+        raise PublishError(f"cannot publish in {out_dir}: {exc.strerror or exc}") from exc
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            catalogue = Catalogue(sqlite3.connect(database))
+            try:
+                yield catalogue
+            finally:
+                catalogue.close()
+        except sqlite3.Error as exc:
+            raise PublishError(f"catalogue {database}: {exc}") from exc
+
+
+class Catalogue:
+    """The SQLite catalogue of one output folder (open it with ``locked_catalogue``)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+        self._db.row_factory = sqlite3.Row
+        with self._db:
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def show_guid(self, config: PodcastConfig) -> uuid.UUID:
+        """The show's ``podcast:guid``, stable once the feed has a public address.
+
+        It is derived from the feed URL (Podcasting 2.0) and stored the first
+        time a public ``base_url`` is configured, so moving the feed later does
+        not change it. Before that (a local trial) it follows the local URL.
+        """
+        row = self._db.execute("SELECT value FROM show WHERE key = 'guid'").fetchone()
+        if row:
+            return uuid.UUID(row["value"])
+        guid = config.podcast_guid()
+        if config.base_url:
+            with self._db:
+                self._db.execute("INSERT INTO show (key, value) VALUES ('guid', ?)", (str(guid),))
+        return guid
+
+    def find(self, identity: str) -> PublishedEpisode | None:
+        row = self._db.execute("SELECT * FROM episodes WHERE identity = ?", (identity,)).fetchone()
+        return _published_episode(row) if row else None
+
+    def episodes(self) -> list[PublishedEpisode]:
+        """Every listed episode, newest first."""
+        rows = self._db.execute("SELECT * FROM episodes ORDER BY published DESC, rowid DESC")
+        return [_published_episode(row) for row in rows]
+
+    def stem_used(self, stem: str) -> bool:
+        return self._db.execute("SELECT 1 FROM used_stems WHERE stem = ?", (stem,)).fetchone() is not None
+
+    def record(self, episode: Episode, show_guid: uuid.UUID, now: datetime) -> PublishedEpisode:
+        """List ``episode`` as its article's current version, in one transaction.
+
+        A new article gets its GUID (uuid5 of the show's GUID and the article's
+        identity) and ``now`` as its publication date; an article already
+        listed keeps both. Text is stored as XML allows it (see ``xml_safe``).
+        """
+        listed = self.find(episode.identity)
+        guid = listed.guid if listed else str(uuid.uuid5(show_guid, episode.identity))
+        first_published = listed.published if listed else now
+        episode = replace(
+            episode,
+            title=xml_safe(episode.title),
+            description=xml_safe(episode.description),
+            author=None if episode.author is None else xml_safe(episode.author),
+            chapters=[replace(chapter, title=xml_safe(chapter.title)) for chapter in episode.chapters],
+        )
+
+        values = {name: getattr(episode, name) for name in _EPISODE_COLUMNS}
+        values["chapters"] = json.dumps(
+            [{"title": c.title, "start": c.start, "end": c.end} for c in episode.chapters], ensure_ascii=False
+        )
+        values.update(guid=guid, published=first_published.isoformat(), updated=now.isoformat())
+        columns = ", ".join(values)
+        placeholders = ", ".join(f":{name}" for name in values)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in values if name not in ("identity", "guid", "published"))
+        with self._db:
+            self._db.execute(
+                f"INSERT INTO episodes ({columns}) VALUES ({placeholders}) "
+                f"ON CONFLICT (identity) DO UPDATE SET {updates}",
+                values,
+            )
+            self._db.execute("INSERT OR IGNORE INTO used_stems (stem) VALUES (?)", (Path(episode.audio_file).stem,))
+        return PublishedEpisode(episode=episode, guid=guid, published=first_published, updated=now)
+
+
+def _published_episode(row: sqlite3.Row) -> PublishedEpisode:
+    values = {name: row[name] for name in _EPISODE_COLUMNS}
+    values["chapters"] = [ChapterMark(**mark) for mark in json.loads(row["chapters"])]
+    return PublishedEpisode(
+        episode=Episode(**values),
+        guid=row["guid"],
+        published=datetime.fromisoformat(row["published"]),
+        updated=datetime.fromisoformat(row["updated"]),
+    )
