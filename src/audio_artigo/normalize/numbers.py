@@ -17,7 +17,7 @@ from audio_artigo.normalize.gender import FEMININE, counted_gender
 
 # A number starts a token: not glued to a letter or digit before it.
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?P<sign>[-−](?=[0-9]))?"
+    r"(?P<sign>[-−](?=[0-9]))?"
     r"(?P<int>[0-9]{1,3}(?:\.[0-9]{3})+(?![0-9])|[0-9]+)"
     r"(?:,(?P<frac>[0-9]+))?"
 )
@@ -93,8 +93,13 @@ def _exact_thousands(integer: str, fraction: str) -> int | None:
     return int(integer) * 1000 + int((fraction or "0").ljust(3, "0"))
 
 
-def read_number(text: str, pos: int, scales: bool = True) -> Number | None:
-    """The number written at ``pos``, with the scale word after it when ``scales``."""
+def read_number(text: str, pos: int, scales: bool = True, glued: bool = False) -> Number | None:
+    """The number written at ``pos``, with the scale word after it when ``scales``.
+
+    Unless ``glued``, a number must start a token: "x1" and "1,5"'s "5" are no numbers.
+    """
+    if not glued and pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] in "_.,"):
+        return None
     found = _NUMBER.match(text, pos)
     if not found:
         return None

@@ -1,0 +1,47 @@
+"""Abbreviations: "Sr." -> "senhor", "pág. 12" -> "página doze", "R. Augusta" -> "Rua Augusta", "etc.".
+
+``data/abbreviations.tsv`` lists each with when it is one: always, only
+before a number ("p. 12"), or only before a capitalised word ("S. Paulo").
+An abbreviation that ends the text keeps its full stop as the sentence's.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.tables import read_table
+
+_BEFORE_NUMBER = re.compile(r"[ \t\u00a0]*[0-9]")
+_BEFORE_NAME = re.compile(r"[ \t\u00a0]+[A-ZÀ-Ý]")
+# "João S. Silva": after a name, a capital and a dot are an initial, not "São" or "Rua".
+_AFTER_NAME = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+[ \t\u00a0]+$")
+
+
+@cache
+def _table() -> dict[str, tuple[str, str]]:
+    return {written: (reading, when) for written, reading, when in read_table("abbreviations.tsv", 3)}
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    written = sorted(_table(), key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(w) for w in written) + r")(?!\w)")
+
+
+def match(text: str, pos: int) -> Hit | None:
+    found = _pattern().match(text, pos)
+    if not found:
+        return None
+    reading, when = _table()[found.group()]
+    end = found.end()
+    if when == "number" and not _BEFORE_NUMBER.match(text, end):
+        return None
+    if when == "name" and not _BEFORE_NAME.match(text, end):
+        return None
+    if len(found.group()) == 2 and _AFTER_NAME.search(text[max(0, pos - 30) : pos]):
+        return None
+    if found.group().endswith(".") and not text[end:].strip():
+        reading += "."
+    return Hit(end, reading)

@@ -1,0 +1,95 @@
+"""Acronyms: read as a word (ONU, Petrobras, OTAN) or letter by letter (IA -> "i á", IBGE).
+
+The lexicon ``data/acronyms.tsv`` decides for the acronyms it lists. For the
+others, one of two letters is spelled, and a longer one is read as a word
+when it splits into Portuguese syllables (consonant clusters like "tr", "bl",
+codas like "s", "r", "n"), letter by letter otherwise: "FINOS" is a word,
+"WAIC" and "UFRJ" are spelled. Letters are spelled with their Portuguese
+names in lower case ("cê bê efe"), so a second pass leaves them alone.
+A plural "s" ("ONGs", "CPIs") goes to the last letter's name.
+Mixed-case names (iPhone, DeepSeek) and single capitals (classe C) are left as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.tables import read_table
+
+_CAPITALS = "A-ZÀ-ÖØ-Þ"
+# Two capitals or more, maybe joined by hyphens (IGP-M), maybe a plural "s".
+_ACRONYM = re.compile(
+    rf"(?<![\w&])(?P<word>[{_CAPITALS}]{{2,40}}(?:-[{_CAPITALS}]{{1,10}}){{0,3}}|[{_CAPITALS}]&[{_CAPITALS}]{{1,3}}|[{_CAPITALS}]{{1,3}}&[{_CAPITALS}])(?P<plural>s)?(?![\w&])"
+)
+# Mixed-case acronyms of the lexicon (CNPq, UnB, PCdoB) are matched as whole words.
+_WORD = re.compile(r"(?<!\w)[\w&]{2,40}(?!\w)")
+
+_ONSET = r"(?:[bcdfgkptv][rl]|ch|lh|nh|qu|gu|[bcdfghjklmnpqrstvxz])"
+_NUCLEUS = r"[aeiou]{1,2}"
+_CODA = r"(?:ns|rs|[lmnrsxz])"
+_SYLLABLES = re.compile(rf"(?:{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiou]))?)+")
+
+
+@cache
+def _lexicon() -> dict[str, str]:
+    return dict(read_table("acronyms.tsv", columns=2))
+
+
+@cache
+def _letter_names() -> dict[str, str]:
+    return dict(read_table("letters.tsv", columns=2))
+
+
+def spell(letters: str) -> str:
+    """Each letter by its Portuguese name: "CBF" -> "cê bê efe"."""
+    names = _letter_names()
+    spoken = []
+    for letter in letters.upper():
+        name = names.get(letter) or names.get(_base_letter(letter))
+        if name:
+            spoken.append(name)
+    return " ".join(spoken)
+
+
+def _base_letter(letter: str) -> str:
+    return unicodedata.normalize("NFD", letter)[:1]
+
+
+def pronounceable(word: str) -> bool:
+    """Whether Portuguese syllables spell ``word`` (so it is read as a word, not letter by letter)."""
+    plain = "".join(_base_letter(c) for c in word.lower())
+    return len(plain) >= 3 and _SYLLABLES.fullmatch(plain) is not None
+
+
+def read_acronym(word: str) -> str:
+    """How the all-capitals ``word`` is spoken (without any plural "s")."""
+    entry = _lexicon().get(word)
+    if entry is None and "-" in word:
+        return " ".join(read_acronym(part) for part in word.split("-") if part)
+    if entry == "spell" or (entry is None and not pronounceable(word)):
+        return spell(word)
+    if entry == "word" or entry is None:
+        return word
+    return entry
+
+
+def match(text: str, pos: int) -> Hit | None:
+    found = _ACRONYM.match(text, pos)
+    if found:
+        word = found.group("word")
+        spoken = read_acronym(word)
+        if found.group("plural"):
+            entry = _lexicon().get(word + "s")
+            spoken = entry if entry and entry not in ("word", "spell") else spoken + "s"
+        if spoken == found.group():
+            return None  # read as written: nothing to say about it
+        return Hit(found.end(), spoken)
+    found = _WORD.match(text, pos)
+    if found:
+        entry = _lexicon().get(found.group())
+        if entry and entry not in ("word", "spell") and not found.group().isupper():
+            return Hit(found.end(), entry)
+    return None

@@ -1,0 +1,39 @@
+"""Letters and digits together: "G20", "5G", "A380", "H1N1", "F-35", "COVID-19", "DeepSeek-R1", "4-Amarela".
+
+A token is cut where letters meet digits and at hyphens; digits are read as
+a number ("A380" -> "á trezentos e oitenta"), capitals as an acronym
+("GPT-4" -> "gê pê tê quatro"), other words as written ("Llama-3" -> "Llama três").
+"""
+
+from __future__ import annotations
+
+import re
+
+from audio_artigo.normalize.acronyms import read_acronym, spell
+from audio_artigo.normalize.cardinals import digits, number_words
+from audio_artigo.normalize.engine import Hit
+
+# A word with at least one digit and one letter, parts joined by hyphens.
+_TOKEN = re.compile(r"(?<![\w-])(?=[\w-]{0,60}[0-9])(?=[\w-]{0,60}[^\W\d_])[^\W_]{1,30}(?:-[^\W_]{1,30}){0,4}(?![\w-])")
+_PIECES = re.compile(r"[0-9]+|[^\W\d_]+")
+
+
+def _piece(piece: str, whole: str) -> str:
+    if piece.isdigit():
+        return digits(piece) if piece.startswith("0") and len(piece) > 1 else number_words(piece)
+    if piece.isupper():
+        return read_acronym(piece) if len(piece) > 1 else spell(piece)
+    if len(piece) == 1 and piece.islower() and whole.isupper() is False and piece not in "ae":
+        return spell(piece)  # "GPT-4o" -> "... quatro ó"
+    return piece
+
+
+def match(text: str, pos: int) -> Hit | None:
+    found = _TOKEN.match(text, pos)
+    if not found:
+        return None
+    token = found.group()
+    pieces = _PIECES.findall(token)
+    if not any(p.isdigit() for p in pieces) or not any(not p.isdigit() for p in pieces):
+        return None
+    return Hit(found.end(), " ".join(_piece(p, token) for p in pieces))

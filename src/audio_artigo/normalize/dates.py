@@ -1,0 +1,59 @@
+"""Dates: "22/02/2025", "5/3/2024", "2025-02-22", "02/2025", "1 de maio".
+
+A day is a cardinal except the first, which is "primeiro" ("1º de maio",
+"01/01/2024"). Day and month without a year ("31/1") are told apart from
+fractions in ``fractions.py``. Years and "anos 90" are plain cardinals.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from audio_artigo.normalize.cardinals import cardinal
+from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.tables import read_table
+
+_FULL = re.compile(r"(?<![\w/.,-])(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4}|[0-9]{2})(?![\w/]|[.,-][0-9])")
+_ISO = re.compile(r"(?<![\w/.,-])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![\w/-]|[.,][0-9])")
+_MONTH_YEAR = re.compile(r"(?<![\w/.,-])(?P<m>0?[1-9]|1[0-2])/(?P<y>(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
+_FIRST_OF = re.compile(
+    r"(?<![\w.,])0?1(?=[ \t]+de[ \t]+(?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\b)",
+    re.IGNORECASE,
+)
+
+
+@cache
+def month_names() -> dict[int, str]:
+    return {int(number): name for number, name in read_table("months.tsv", 2)}
+
+
+def valid(day: int, month: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+
+
+def speak_day_month(day: int, month: int) -> str:
+    return ("primeiro" if day == 1 else cardinal(day)) + " de " + month_names()[month]
+
+
+def _full_year(year: str) -> int:
+    if len(year) == 4:
+        return int(year)
+    short = int(year)
+    return 2000 + short if short <= 50 else 1900 + short
+
+
+def match(text: str, pos: int) -> Hit | None:
+    found = _FULL.match(text, pos) or _ISO.match(text, pos)
+    if found:
+        day, month = int(found.group("d")), int(found.group("m"))
+        if valid(day, month):
+            return Hit(found.end(), speak_day_month(day, month) + " de " + cardinal(_full_year(found.group("y"))))
+        return None
+    found = _MONTH_YEAR.match(text, pos)
+    if found:
+        return Hit(found.end(), month_names()[int(found.group("m"))] + " de " + cardinal(int(found.group("y"))))
+    found = _FIRST_OF.match(text, pos)
+    if found:
+        return Hit(found.end(), "primeiro")
+    return None

@@ -1,0 +1,53 @@
+"""Fractions, and day/month dates that look like them: "2/3", "3/4", "1/10" vs "31/1".
+
+"a/b" is a date when it can be one and either the context says so (after
+"em", "dia", "até"...) or it cannot be a proper fraction ("31/1", "15/3");
+it is a fraction otherwise, and always before "do/da/dos/das/de"
+("2/3 do orçamento"). Fractions read with ordinal denominators up to ten
+("dois terços"), "avos" above ("sete onze avos").
+"""
+
+from __future__ import annotations
+
+import re
+
+from audio_artigo.normalize import dates
+from audio_artigo.normalize.cardinals import cardinal
+from audio_artigo.normalize.engine import Hit
+
+_SLASH = re.compile(r"(?<![\w/.,])(?P<a>[0-9]{1,3})/(?P<b>[0-9]{1,4})(?![\w/]|[.,][0-9])")
+_OF_AFTER = re.compile(r"[ \t]+(?:do|da|dos|das|de)\b")
+_DATE_BEFORE = re.compile(
+    r"(?:^|\W)(?:em|dia|dias|até|desde|após|entre|no|na|nesta|neste|próximo|próxima|partir|data|prazo|"
+    r"segunda|terça|quarta|quinta|sexta|sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira)[ \t(]+$",
+    re.IGNORECASE,
+)
+_DENOMINATORS = {
+    2: ("meio", "meios"), 3: ("terço", "terços"), 4: ("quarto", "quartos"), 5: ("quinto", "quintos"),
+    6: ("sexto", "sextos"), 7: ("sétimo", "sétimos"), 8: ("oitavo", "oitavos"), 9: ("nono", "nonos"),
+    10: ("décimo", "décimos"), 100: ("centésimo", "centésimos"), 1000: ("milésimo", "milésimos"),
+}
+
+
+def speak_fraction(numerator: int, denominator: int) -> str:
+    if denominator in _DENOMINATORS:
+        singular, plural = _DENOMINATORS[denominator]
+        return cardinal(numerator) + " " + (singular if numerator == 1 else plural)
+    return cardinal(numerator) + " " + cardinal(denominator) + " avos"
+
+
+def match(text: str, pos: int) -> Hit | None:
+    found = _SLASH.match(text, pos)
+    if not found:
+        return None
+    a, b = int(found.group("a")), int(found.group("b"))
+    if (a, b) == (24, 7):
+        return Hit(found.end(), "vinte e quatro por sete")
+    of_after = _OF_AFTER.match(text, found.end())
+    if dates.valid(a, b) and not of_after:
+        date_context = _DATE_BEFORE.search(text[max(0, pos - 20) : pos])
+        if date_context or a >= b:
+            return Hit(found.end(), dates.speak_day_month(a, b))
+    if b == 0:
+        return None
+    return Hit(found.end(), speak_fraction(a, b))

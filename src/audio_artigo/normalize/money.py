@@ -1,0 +1,82 @@
+"""Amounts of money: "R$ 4,40", "US$ 62 bilhões", "€ 80", "R$ 0,50", "100 USD".
+
+Reais and centavos are read as such ("quatro reais e quarenta centavos"),
+cents alone say whose cents they are unless they are the real's ("setenta e
+cinco centavos de dólar"), a scale word takes "de" ("dois milhões de reais",
+but "três mil reais"), and the amount agrees with the currency ("duas libras").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from audio_artigo.normalize.cardinals import cardinal
+from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.numbers import Number, read_number
+from audio_artigo.normalize.tables import read_table
+
+
+@cache
+def _currencies() -> dict[str, tuple[str, str, bool]]:
+    return {symbol: (singular, plural, gender == "f") for symbol, singular, plural, gender in read_table("currencies.tsv", 4)}
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    symbols = sorted(_currencies(), key=len, reverse=True)
+    alternatives = "|".join(re.escape(s) for s in symbols)
+    before = re.compile(rf"(?<![\w$])(?P<minus>[-−])?(?P<cur>{alternatives})[ \t\u00a0]?(?=[-−]?[0-9])")
+    after = re.compile(rf"[ \t\u00a0]?(?P<cur>{alternatives})(?![\w$])")
+    return before, after
+
+
+def match(text: str, pos: int) -> Hit | None:
+    before, after = _patterns()
+    found = before.match(text, pos)
+    if found:
+        start = found.end()
+        negative = bool(found.group("minus"))
+        if text[start] in "-−":
+            negative, start = True, start + 1
+        number = read_number(text, start)
+        if number is None or _glued(text, number.end):
+            return None
+        return Hit(number.end, ("menos " if negative else "") + speak(number, found.group("cur")))
+    number = read_number(text, pos)
+    if number is None:
+        return None
+    found = after.match(text, number.end)
+    if not found or number.scale:
+        return None
+    return Hit(found.end(), speak(number, found.group("cur")))
+
+
+def _glued(text: str, end: int) -> bool:
+    return end < len(text) and (text[end].isalnum() or text[end] == "_")
+
+
+def speak(number: Number, symbol: str) -> str:
+    """The amount ``number`` of the currency ``symbol`` in words."""
+    singular, plural, feminine = _currencies()[symbol]
+    sign = "menos " if number.negative else ""
+    if number.scale and number.scale != "mil":
+        return sign + number.spoken() + " de " + plural
+    if number.scale == "mil":
+        return sign + number.spoken(feminine) + " " + plural
+    if len(number.integer) > 15 or len(number.fraction) > 2:
+        return sign + number.spoken(feminine) + " " + (singular if number.singular() else plural)
+    units = int(number.integer)
+    cents = int(number.fraction.ljust(2, "0")) if number.fraction else 0
+    parts = []
+    if units or not cents:
+        words = cardinal(units, feminine)
+        if units >= 1_000_000 and units % 1_000_000 == 0:
+            words += " de"  # "dois milhões de reais"
+        parts.append(words + " " + (singular if units == 1 else plural))
+    if cents:
+        cents_words = cardinal(cents) + (" centavo" if cents == 1 else " centavos")
+        if not units and symbol not in ("R$", "BRL"):
+            cents_words += " de " + singular
+        parts.append(cents_words)
+    return sign + " e ".join(parts)

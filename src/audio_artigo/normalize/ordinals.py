@@ -1,0 +1,37 @@
+"""Ordinals: "1º", "2ª", "3.º", "21ª", "5° colocado" -> "primeiro", "segunda"...
+
+"ª" is feminine, "º" masculine. A degree sign after a number is an ordinal
+only where an ordinal can stand: after an article or preposition that
+introduces one ("o 5° lugar", "no 2° turno") or before "de <mês>" ("1° de
+maio"); elsewhere it is a temperature or an angle (see ``units``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from audio_artigo.normalize.cardinals import ordinal
+from audio_artigo.normalize.engine import Hit
+
+_ORDINAL = re.compile(r"(?<![\w.,])(?P<n>[0-9]{1,6})\.?(?P<mark>[ºª]|°(?![ \t]?[CF]\b))(?P<plural>s)?(?!\w)")
+_BEFORE_DEGREE_ORDINAL = re.compile(
+    r"(?:^|\W)(?:o|os|do|dos|no|nos|ao|aos|pelo|pelos|seu|seus|este|neste|deste|esse|nesse|desse|um)[ \t]+$",
+    re.IGNORECASE | re.ASCII,
+)
+_MONTH_AFTER = re.compile(
+    r"[ \t]+de[ \t]+(?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)",
+    re.IGNORECASE,
+)
+
+
+def match(text: str, pos: int) -> Hit | None:
+    found = _ORDINAL.match(text, pos)
+    if not found:
+        return None
+    mark = found.group("mark")
+    if mark == "°" and not (_MONTH_AFTER.match(text, found.end()) or _BEFORE_DEGREE_ORDINAL.search(text[max(0, pos - 12) : pos])):
+        return None
+    spoken = ordinal(int(found.group("n")), feminine=mark == "ª")
+    if found.group("plural"):
+        spoken = " ".join(word + "s" for word in spoken.split(" "))
+    return Hit(found.end(), spoken)

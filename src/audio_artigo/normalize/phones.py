@@ -1,0 +1,43 @@
+"""Phone numbers, read in digit groups: "(21) 2222-3333" -> "dois um, dois dois dois dois, três três três três".
+
+A number is a phone when it has an area code in brackets, a "+" country
+code, the 0800/0300 prefix, or the "NNNN-NNNN" / "9NNNN-NNNN" shape that is
+not a range of years ("2010-2020" is left to ``numbers``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from audio_artigo.normalize.cardinals import digits
+from audio_artigo.normalize.engine import Hit
+
+_PHONE = re.compile(
+    r"(?<![\w.,])(?:\+(?P<country>[0-9]{1,3})[ \t]?)?"
+    r"(?:\((?P<area>[0-9]{2,3})\)[ \t]?|(?P<bare_area>[0-9]{2})[ \t](?=[0-9]{4,5}[-. ][0-9]{4}))?"
+    r"(?P<first>[0-9]{4,5})[-. ](?P<second>[0-9]{4})(?![\w-]|[.,][0-9])"
+)
+_TOLL_FREE = re.compile(r"(?<![\w.,])(?P<prefix>0[38]00)[ \t-]?(?P<first>[0-9]{3})[ \t-]?(?P<second>[0-9]{4})(?![\w-]|[.,][0-9])")
+
+
+def _is_year_range(first: str, second: str) -> bool:
+    return len(first) == 4 and 1000 <= int(first) <= 2199 and 1000 <= int(second) <= 2199
+
+
+def match(text: str, pos: int) -> Hit | None:
+    found = _TOLL_FREE.match(text, pos)
+    if found:
+        return Hit(found.end(), ", ".join(digits(found.group(g)) for g in ("prefix", "first", "second")))
+    found = _PHONE.match(text, pos)
+    if not found:
+        return None
+    area = found.group("area") or found.group("bare_area")
+    if not (area or found.group("country")) and _is_year_range(found.group("first"), found.group("second")):
+        return None
+    if not (area or found.group("country")) and found.group(0)[4] == ".":
+        return None  # "1234.5678" is more likely a number than a phone
+    groups = [found.group("country"), area, found.group("first"), found.group("second")]
+    spoken = ", ".join(digits(g) for g in groups if g)
+    if found.group("country"):
+        spoken = "mais " + spoken
+    return Hit(found.end(), spoken)

@@ -1,0 +1,32 @@
+"""Scores and dimensions with an "x": "3x0", "4 x 2" -> "quatro a dois"; "3x4 m" -> "três por quatro".
+
+Small numbers on both sides are a score unless a unit follows or "tração"
+precedes (a 4x4); anything else is a dimension or a resolution, read "por".
+"""
+
+from __future__ import annotations
+
+import re
+
+from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.numbers import read_number
+
+_TIMES = re.compile(r"[ \t]?[xX×][ \t]?(?=[0-9])")
+_UNIT_AFTER = re.compile(r"[ \t]*(?:m|cm|mm|km|metros?|centímetros?|px|pixels?|pol|polegadas?)\b")
+
+
+def match(text: str, pos: int) -> Hit | None:
+    first = read_number(text, pos, scales=False)
+    if first is None or first.negative:
+        return None
+    times = _TIMES.match(text, first.end)
+    if not times:
+        return None
+    second = read_number(text, times.end(), scales=False, glued=True)
+    if second is None or (second.end < len(text) and (text[second.end].isalnum() or text[second.end] == "_")):
+        return None
+    small = first.is_integer and second.is_integer and first.value <= 30 and second.value <= 30
+    traction = text[max(0, pos - 8) : pos].rstrip().lower().endswith("tração")
+    if small and not traction and not _UNIT_AFTER.match(text, second.end):
+        return Hit(second.end, f"{first.spoken()} a {second.spoken()}")
+    return Hit(second.end, f"{first.spoken()} por {second.spoken()}")

@@ -1,0 +1,33 @@
+"""Symbols read as words: "&" -> "e", "§" -> "parágrafo", "½" -> "meio", "+5" -> "mais cinco", "~50" -> "cerca de cinquenta".
+
+A lone "%" (not after a number) is "por cento"; "°" alone is left to ``units``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audio_artigo.normalize.engine import Hit
+
+_SYMBOLS = {
+    "&": "e", "§§": "parágrafos", "§": "parágrafo", "%": "por cento", "±": "mais ou menos",
+    "½": "meio", "¼": "um quarto", "¾": "três quartos", "⅓": "um terço", "⅔": "dois terços", "⅛": "um oitavo",
+    "≈": "aproximadamente",
+}
+_SYMBOL = re.compile("|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True)))
+_BEFORE_NUMBER = {"+": "mais", "~": "cerca de", "×": "vezes"}
+_SIGN = re.compile(r"(?<![\w+~×])(?P<sign>[+~×])[ \t]?(?=[0-9])")
+
+
+def match(text: str, pos: int) -> Hit | None:
+    found = _SIGN.match(text, pos)
+    if found:
+        return Hit(found.end(), _BEFORE_NUMBER[found.group("sign")] + " ")
+    found = _SYMBOL.match(text, pos)
+    if not found:
+        return None
+    spoken = _SYMBOLS[found.group()]
+    # keep words apart: "P&G" is spoken by acronyms; "Procter&Gamble" -> "Procter e Gamble"
+    before = " " if pos > 0 and text[pos - 1].isalnum() else ""
+    after = " " if found.end() < len(text) and text[found.end()].isalnum() else ""
+    return Hit(found.end(), before + spoken + after)

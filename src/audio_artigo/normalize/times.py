@@ -1,0 +1,45 @@
+"""Times and durations: "14h30", "9h", "21h45min", "10:30", "0h30", "24h".
+
+Hours are feminine ("uma hora", "vinte e duas horas"), minutes masculine;
+zero and one hour are singular ("zero hora e trinta minutos").
+"""
+
+from __future__ import annotations
+
+import re
+
+from audio_artigo.normalize.cardinals import cardinal
+from audio_artigo.normalize.engine import Hit
+
+_H_TIME = re.compile(
+    r"(?<![\w.,:])(?P<h>[0-9]{1,3})[ \t]?h(?:(?P<m>[0-5][0-9])(?:[ \t]?min|m)?(?:(?P<s>[0-5][0-9])s)?)?(?![\w])"
+)
+_COLON_TIME = re.compile(r"(?<![\w.,:])(?P<h>[01]?[0-9]|2[0-4]):(?P<m>[0-5][0-9])(?::(?P<s>[0-5][0-9]))?(?![\w:]|[.,][0-9])")
+_MINUTES = re.compile(r"(?<![\w.,:])(?P<m>[0-9]{1,3})min(?P<s>[0-5][0-9]s)?(?!\w)")
+
+
+def speak(hours: int, minutes: int = 0, seconds: int = 0) -> str:
+    spoken = cardinal(hours, feminine=True) + (" hora" if hours <= 1 else " horas")
+    for value, singular, plural in ((minutes, "minuto", "minutos"), (seconds, "segundo", "segundos")):
+        if value:
+            spoken += " e " + cardinal(value) + " " + (singular if value == 1 else plural)
+    return spoken
+
+
+def match(text: str, pos: int) -> Hit | None:
+    found = _H_TIME.match(text, pos) or _COLON_TIME.match(text, pos)
+    if found:
+        seconds = found.group("s")
+        return Hit(
+            found.end(),
+            speak(int(found.group("h")), int(found.group("m") or 0), int(seconds.rstrip("s")) if seconds else 0),
+        )
+    found = _MINUTES.match(text, pos)
+    if found:
+        minutes = int(found.group("m"))
+        spoken = cardinal(minutes) + (" minuto" if minutes == 1 else " minutos")
+        if found.group("s"):
+            seconds = int(found.group("s")[:-1])
+            spoken += " e " + cardinal(seconds) + (" segundo" if seconds == 1 else " segundos")
+        return Hit(found.end(), spoken)
+    return None

@@ -1,0 +1,54 @@
+"""Units after a number: "12 km", "360 m²", "60 km/h", "8°C", "5.000 mAh", "2 t", "3x".
+
+The number agrees with the unit ("duas toneladas") and the unit is singular
+from 1 to just under 2 ("1,5 quilômetro", "1 grau Celsius"). "A/B" units that
+are not in ``data/units.tsv`` are read from their parts ("kg/ha" ->
+"quilogramas por hectare"). After a scale word the unit takes "de"
+("2 milhões de t" -> "dois milhões de toneladas"); after "mil" it does not.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.numbers import Number, read_number
+from audio_artigo.normalize.tables import read_table
+
+
+@cache
+def _units() -> dict[str, tuple[str, str, bool]]:
+    return {symbol: (singular, plural, gender == "f") for symbol, singular, plural, gender in read_table("units.tsv", 4)}
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    symbols = sorted(_units(), key=len, reverse=True)
+    one = "|".join(re.escape(s) for s in symbols)
+    # a unit may be "A/B" from two known units; it must not run into a word ("5 mil", "2 meses")
+    return re.compile(rf"[ \t\u00a0]?(?P<unit>(?:{one})(?:/(?:{one}))?)(?![\w²³/])")
+
+
+def speak(number: Number, symbol: str) -> str:
+    units = _units()
+    if symbol in units:
+        singular, plural, feminine = units[symbol]
+    else:
+        head, _, per = symbol.partition("/")
+        singular, plural, feminine = units[head]
+        per_singular = units[per][0]
+        singular, plural = f"{singular} por {per_singular}", f"{plural} por {per_singular}"
+    if number.scale and number.scale != "mil":
+        return number.spoken() + " de " + plural
+    return number.spoken(feminine) + " " + (singular if number.singular() else plural)
+
+
+def match(text: str, pos: int) -> Hit | None:
+    number = read_number(text, pos)
+    if number is None:
+        return None
+    found = _pattern().match(text, number.end)
+    if not found:
+        return None
+    return Hit(found.end(), speak(number, found.group("unit")))

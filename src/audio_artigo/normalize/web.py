@@ -1,0 +1,85 @@
+"""URLs, e-mail addresses, hashtags and @handles.
+
+"www.ibge.gov.br" -> "dáblio dáblio dáblio ponto i bê gê é ponto gov ponto bê erre";
+"imprensa@orgao.gov.br" -> "imprensa arroba orgao ponto gov ponto bê erre";
+"#ForaDaCaixa" -> "hashtag Fora Da Caixa"; "@fulano" -> "arroba fulano".
+The scheme ("https://") is not read. Each name between dots is read as a
+word when Portuguese can pronounce it and spelled otherwise (as acronyms are).
+"""
+
+from __future__ import annotations
+
+import re
+
+from audio_artigo.normalize.acronyms import pronounceable, read_acronym, spell
+from audio_artigo.normalize.cardinals import number_words
+from audio_artigo.normalize.engine import Hit
+
+_TLDS = "br|com|org|net|gov|edu|io|ai|info|tv|me|app|dev|int|mil|jus|leg|mp|def|uk|pt|es|fr|de|it|us|cn|jp|ar|co"
+_HOST = rf"[a-zA-Z0-9](?:[a-zA-Z0-9-]{{0,62}}\.){{1,6}}(?:{_TLDS})"
+_URL = re.compile(
+    rf"(?<![\w@./])(?:(?P<scheme>https?://)(?P<host1>[\w-]{{1,63}}(?:\.[\w-]{{1,63}}){{0,8}})|(?P<host2>www\.[\w-]{{1,63}}(?:\.[\w-]{{1,63}}){{1,8}}|{_HOST}))"
+    r"(?![\w@])(?P<path>/[\w\-./%?=&#~+]{0,200})?",
+    re.ASCII,
+)
+_EMAIL = re.compile(r"(?<![\w.@+-])(?P<user>[\w.+-]{1,64})@(?P<host>[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})(?![\w@])")
+_HASHTAG = re.compile(r"(?<![\w#&])#(?P<tag>[^\W_][\w]{0,100})")
+_HANDLE = re.compile(r"(?<![\w@.])@(?P<name>[A-Za-z0-9_]{1,30})(?![\w@])")
+_CAMEL = re.compile(r"[A-ZÀ-Ý]?[a-zà-ÿ]+|[A-ZÀ-Ý]+(?![a-zà-ÿ])|[0-9]+")
+_SEPARATORS = {".": "ponto", "/": "barra", "-": "hífen", "_": "underline", "?": "interrogação",
+               "=": "igual", "&": "e", "#": "cerquilha", "%": "por cento", "~": "til", "+": "mais"}
+
+
+def _name(part: str) -> str:
+    """One name between separators: a number, a word, or letters spelled."""
+    if part.isdigit():
+        return number_words(part)
+    lower = part.lower()
+    if lower == "www":
+        return "dáblio dáblio dáblio"
+    if pronounceable(lower) or lower in ("com", "gov", "org", "net", "edu", "info"):
+        return lower
+    return spell(lower) or lower
+
+
+def _camel_words(name: str) -> str:
+    """"ForaDaCaixa2024" -> "Fora Da Caixa dois mil e vinte e quatro"; capitals are acronyms."""
+    words = []
+    for part in _CAMEL.findall(name):
+        if part.isdigit():
+            words.append(number_words(part))
+        elif len(part) > 1 and part.isupper():
+            words.append(read_acronym(part))
+        else:
+            words.append(part)
+    return " ".join(words) or name
+
+
+def _address(text: str) -> str:
+    words = []
+    for piece in re.split(r"([./\-_?=&#%~+])", text):
+        if not piece:
+            continue
+        words.append(_SEPARATORS.get(piece) or _name(piece))
+    return " ".join(words)
+
+
+def match(text: str, pos: int) -> Hit | None:
+    found = _EMAIL.match(text, pos)
+    if found:
+        return Hit(found.end(), _address(found.group("user")) + " arroba " + _address(found.group("host")))
+    found = _URL.match(text, pos)
+    if found:
+        end = found.end()
+        path = found.group("path") or ""
+        trimmed = path.rstrip(".,;:!?)/")
+        end -= len(path) - len(trimmed)
+        host = found.group("host1") or found.group("host2")
+        return Hit(end, _address(host + trimmed))
+    found = _HASHTAG.match(text, pos)
+    if found:
+        return Hit(found.end(), "hashtag " + _camel_words(found.group("tag")))
+    found = _HANDLE.match(text, pos)
+    if found:
+        return Hit(found.end(), "arroba " + _camel_words(found.group("name")))
+    return None
