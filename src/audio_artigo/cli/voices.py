@@ -1,5 +1,133 @@
-"""CLI commands: voices (see audio_artigo.cli)."""
+"""CLI commands: voices list | available | download | verify | remove (see audio_artigo.cli)."""
+
+from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+REPO_URL_HELP = "A mirror of the voices repository (default: $AUDIO_ARTIGO_VOICES_URL, else the official one)."
+
+
+@click.group("voices")
+def voices_group() -> None:
+    """Install, check and remove Piper voices.
+
+    Voices live in $AUDIO_ARTIGO_VOICES_DIR, or ./voices when it is not set.
+    """
+
+
+@voices_group.command("list")
+def list_voices() -> None:
+    """The installed voices, with language, quality, sample rate, speakers and whether they are ok."""
+    from audio_artigo import voices
+
+    checks = voices.check_installed()
+    if not checks:
+        click.echo(
+            f"no voices in {voices.display(voices.voices_dir())}; get one with "
+            f"`audio-artigo voices download {voices.DEFAULT_VOICE}`",
+            err=True,
+        )
+        return
+    rows = [("NAME", "LANGUAGE", "QUALITY", "RATE", "SPEAKERS", "STATUS")]
+    for check in checks:
+        info = check.info
+        if info is None:
+            rows.append((check.name, "-", "-", "-", "-", "broken"))
+        else:
+            rows.append(
+                (info.name, info.language, info.quality, str(info.sample_rate), str(info.num_speakers), "ok")
+            )
+    _echo_table(rows)
+    broken = [check.name for check in checks if check.problem]
+    if broken:
+        click.echo(f"broken: {', '.join(broken)}; `audio-artigo voices verify` says why", err=True)
+
+
+@voices_group.command("available")
+@click.option("--lang", help='Only this language: "pt" or "pt_BR".')
+@click.option("--repo-url", help=REPO_URL_HELP)
+def available(lang: str | None, repo_url: str | None) -> None:
+    """The voices the repository offers (from its voices.json)."""
+    from audio_artigo import download, voices
+
+    offered = download.available_voices(repo_url, lang)
+    if not offered:
+        click.echo(f"no voices{' for ' + lang if lang else ''} in the repository", err=True)
+        return
+    folder = voices.voices_dir()
+    rows = [("NAME", "LANGUAGE", "QUALITY", "SPEAKERS", "SIZE", "INSTALLED")]
+    for voice in offered:
+        is_installed = voices.files_for(voice.name, folder).model.is_file()
+        size = f"{voice.model.size / 1_000_000:.1f} MB"
+        installed_mark = "yes" if is_installed else ""
+        rows.append((voice.name, voice.language, voice.quality, str(voice.num_speakers), size, installed_mark))
+    _echo_table(rows)
+
+
+@voices_group.command("download")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--repo-url", help=REPO_URL_HELP)
+@click.option("--force", is_flag=True, help="Download again even when the installed voice is fine.")
+def download_command(names: tuple[str, ...], repo_url: str | None, force: bool) -> None:
+    """Download voices, check them against the repository's manifest, then install them."""
+    from audio_artigo import download, voices
+    from audio_artigo.errors import VoiceError
+
+    folder = voices.voices_dir()
+    for name in names:
+        if not force:
+            try:
+                voices.verify(voices.resolve(name, folder))
+            except VoiceError:
+                pass  # absent or broken: download it
+            else:
+                click.echo(f"{name}: already installed and ok (--force downloads it again)")
+                continue
+        files = download.download_voice(name, folder, repo_url=repo_url)
+        info = voices.verify(files)
+        click.echo(
+            f"{name}: installed in {voices.display(folder)} "
+            f"({info.size / 1_000_000:.1f} MB, SHA-256 {info.sha256})"
+        )
+
+
+@voices_group.command("verify")
+@click.argument("names", nargs=-1)
+def verify_command(names: tuple[str, ...]) -> None:
+    """Check installed voices (all, or the named ones) without loading them; exit 2 if any is broken."""
+    from audio_artigo import voices
+    from audio_artigo.errors import VoiceError
+
+    checks = voices.check_installed(list(names) or None)
+    if not checks:
+        click.echo(f"no voices in {voices.display(voices.voices_dir())}", err=True)
+        return
+    for check in checks:
+        if check.info is None:
+            click.echo(f"broken  {check.problem}")
+        else:
+            info = check.info
+            speakers = f"{info.num_speakers} speaker{'s' if info.num_speakers > 1 else ''}"
+            click.echo(f"ok      {info.name} ({info.language}, {info.quality}, {info.sample_rate} Hz, {speakers})")
+    broken = sum(1 for check in checks if check.problem)
+    if broken:
+        raise VoiceError(f"{broken} of {len(checks)} voice(s) broken")
+
+
+@voices_group.command("remove")
+@click.argument("name")
+def remove_command(name: str) -> None:
+    """Delete an installed voice: its model, config and install record."""
+    from audio_artigo import voices
+
+    for path in voices.remove(name):
+        click.echo(f"removed {voices.display(path)}")
+
+
+def _echo_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+COMMANDS: list[click.Command] = [voices_group]
