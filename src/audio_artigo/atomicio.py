@@ -17,6 +17,11 @@ from audio_artigo.errors import PublishError
 
 TEMP_SUFFIX = ".tmp"
 
+# mkstemp creates files readable by their owner only; published files must be
+# readable like any other file the user creates (a web server may serve them).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 def is_temporary(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
@@ -25,6 +30,7 @@ def is_temporary(name: str) -> bool:
 def temp_path_for(path: Path) -> Path:
     """A fresh temporary path beside ``path`` (same filesystem, so rename is atomic)."""
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_UMASK)
     os.close(fd)
     return Path(name)
 

@@ -1,5 +1,98 @@
-"""CLI commands: build (see audio_artigo.cli)."""
+"""CLI commands: build, cache prune."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
 
 import click
 
-COMMANDS: list[click.Command] = []
+from audio_artigo.cli.reporter import TerminalReporter
+
+
+@click.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--voice", help="Piper voice for the narration: a name in the voices folder, or a path to an .onnx file. Default: pt_BR-faber-medium.")
+@click.option("--quote-voice", help="Piper voice for quotations (name or path). Default: pt_BR-cadu-medium when available, else the narrator's voice with other speaking settings.")
+@click.option("--speaker", help="Speaker (id or name) of a multi-speaker narrator voice.")
+@click.option("--quote-speaker", help="Speaker (id or name) for quotations in a multi-speaker voice.")
+@click.option("--engine", type=click.Choice(["auto", "piper", "espeak"]), default="auto", show_default=True,
+              help="auto: Piper, or an eSpeak NG draft when no Piper voice can be had; piper: never fall back; espeak: draft on purpose.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Output folder (episodes, feed, page).")
+@click.option("--workers", type=click.IntRange(min=1), help="Synthesis processes. Default: one per CPU.")
+@click.option("--offline", is_flag=True, help="Never download a voice.")
+@click.option("--repo-url", help="Piper voices repository (mirror) to download from. Default: $AUDIO_ARTIGO_VOICES_URL or the official one.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder. Default: OUT/.cache or $AUDIO_ARTIGO_CACHE_DIR.")
+@click.option("--no-cache", is_flag=True, help="Synthesise everything again and keep nothing.")
+@click.option("--keep-related", is_flag=True, help='Read related-link blocks ("Leia também"...) too.')
+@click.option("--lexicon", type=click.Path(path_type=Path), help="User lexicon (TSV or TOML): word -> spoken text or [[phonemes]].")
+@click.option("--bitrate", type=click.IntRange(min=64, max=160), default=64, show_default=True, help="MP3 bitrate in kbps (mono).")
+@click.option("--mp3-quality", type=click.IntRange(min=0, max=9), default=5, show_default=True, help="LAME quality: 0 best/slowest, 9 fastest.")
+def build(articles, voice, quote_voice, speaker, quote_speaker, engine, out_dir, workers, offline, repo_url,
+          cache_dir, no_cache, keep_related, lexicon, bitrate, mp3_quality):
+    """Build podcast episodes from ARTICLES (.txt, .md or .html) into the output folder."""
+    from audio_artigo.build import BuildOptions
+    from audio_artigo.build import build as build_episodes
+    from audio_artigo.cast import VoiceRequest
+
+    options = BuildOptions(
+        out_dir=out_dir,
+        voices=VoiceRequest(
+            voice=voice,
+            quote_voice=quote_voice,
+            engine=engine,
+            offline=offline,
+            repo_url=repo_url,
+            speaker=speaker,
+            quote_speaker=quote_speaker,
+        ),
+        workers=workers,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        keep_related=keep_related,
+        lexicon=lexicon,
+        bitrate_kbps=bitrate,
+        mp3_quality=mp3_quality,
+    )
+    with TerminalReporter() as reporter:
+        episodes = build_episodes(list(articles), options, reporter)
+    for episode in episodes:
+        minutes, seconds = divmod(round(episode.duration), 60)
+        path = Path(out_dir) / episode.audio_file
+        voices = episode.voice + (f" + {episode.quote_voice} for quotes" if episode.quote_voice else "")
+        click.echo(
+            f"{path}  {minutes}:{seconds:02d}, {len(episode.chapters)} chapters, "
+            f"{episode.size / 1e6:.1f} MB, read by {episode.engine} {voices}"
+        )
+
+
+@click.group()
+def cache():
+    """The clip cache."""
+
+
+@cache.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True)
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Default: OUT/.cache or $AUDIO_ARTIGO_CACHE_DIR.")
+@click.option("--max-size", default="1G", show_default=True, help="Keep at most this much (K, M, G suffixes).")
+def prune(out_dir, cache_dir, max_size):
+    """Delete the least recently used cache entries beyond --max-size."""
+    from audio_artigo.synthesis.cache import ClipCache
+
+    folder = cache_dir or Path(os.environ.get("AUDIO_ARTIGO_CACHE_DIR") or Path(out_dir) / ".cache")
+    removed, freed = ClipCache(folder).prune(_parse_size(max_size))
+    click.echo(f"{folder}: removed {removed} entries, freed {freed / 1e6:.1f} MB")
+
+
+def _parse_size(text: str) -> int:
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    text = text.strip().upper().removesuffix("B")
+    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "")
+    try:
+        return int(float(number) * units[unit])
+    except ValueError:
+        raise click.BadParameter(f"not a size: {text!r} (e.g. 500M, 2G)") from None
+
+
+COMMANDS: list[click.Command] = [build, cache]

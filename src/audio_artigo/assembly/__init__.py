@@ -1,0 +1,1 @@
+"""Assembly: from synthesised clips to a loudness-normalised, chaptered MP3."""

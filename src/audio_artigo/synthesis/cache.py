@@ -1,0 +1,207 @@
+"""A content-addressed cache of synthesised clips and their encoded MP3 frames.
+
+A clip's key hashes everything that changes its audio (engine and version,
+the voice file's digest, speaker and speaking settings, the normalised text),
+so a re-build after a correction synthesises only the changed sentences, and
+re-encodes only the clips whose audio or gain changed. Entries are written
+atomically (temp file, rename): an interrupted build leaves whole entries or
+none. The cache is bounded by ``prune``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from audio_artigo.atomicio import is_temporary, write_bytes, write_text
+
+FORMAT_VERSION = "1"
+
+
+@dataclass
+class ClipAudio:
+    """A synthesised clip at the episode's sample rate, padded to whole 100 ms steps."""
+
+    pcm: np.ndarray
+    """int16, scaled so the clip's peak uses the full range (precision for quiet voices)."""
+    scale: float
+    """Multiply pcm / 32767 by this to get the engine's original level."""
+    energies: np.ndarray
+    """K-weighted mean square per 100 ms step (see assembly.loudness)."""
+    peak: float
+    """Linear true peak at the original level."""
+    speech_samples: int
+    """Samples of speech before the padding."""
+
+    def samples(self) -> np.ndarray:
+        return self.pcm.astype(np.float32) * np.float32(self.scale / 32767)
+
+
+class BrokenEntry(Exception):
+    """A cache entry could not be read (it has been removed: synthesise it again)."""
+
+
+def key_for(*parts: str) -> str:
+    digest = hashlib.sha256(FORMAT_VERSION.encode())
+    for part in parts:
+        digest.update(b"\x00" + part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class ClipCache:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    @classmethod
+    def temporary(cls) -> "ClipCache":
+        """A throw-away cache for ``--no-cache`` (clips still go through disk, not memory)."""
+        return cls(Path(tempfile.mkdtemp(prefix="audio-artigo-cache-")))
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    @property
+    def models(self) -> Path:
+        return self.folder / "models"
+
+    def _entry(self, kind: str, key: str, suffix: str) -> Path:
+        return self.folder / kind / key[:2] / f"{key}{suffix}"
+
+    # Clips -----------------------------------------------------------------
+
+    def has_clip(self, key: str) -> bool:
+        return self._entry("clips", key, ".npz").exists()
+
+    def store_clip(self, key: str, clip: ClipAudio) -> None:
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            pcm=clip.pcm,
+            scale=np.float64(clip.scale),
+            energies=clip.energies,
+            peak=np.float64(clip.peak),
+            speech_samples=np.int64(clip.speech_samples),
+        )
+        path = self._entry("clips", key, ".npz")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(path, buffer.getvalue(), durable=False)
+
+    def load_clip(self, key: str, with_audio: bool = True) -> ClipAudio:
+        path = self._entry("clips", key, ".npz")
+        try:
+            with np.load(path) as data:
+                clip = ClipAudio(
+                    pcm=data["pcm"] if with_audio else np.zeros(0, dtype=np.int16),
+                    scale=float(data["scale"]),
+                    energies=data["energies"],
+                    peak=float(data["peak"]),
+                    speech_samples=int(data["speech_samples"]),
+                )
+        except FileNotFoundError:
+            raise BrokenEntry(key) from None
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            # Only a power cut (entries are not fsynced) or tampering leads here.
+            path.unlink(missing_ok=True)
+            raise BrokenEntry(key) from exc
+        _touch(path)
+        return clip
+
+    # Encoded clips ---------------------------------------------------------
+
+    def has_encoded(self, key: str) -> bool:
+        return self._entry("mp3", key, ".npz").exists()
+
+    def store_encoded(self, key: str, frames: bytes, energies: np.ndarray) -> None:
+        """MP3 frames of a clip, with the loudness energies of their decoded audio."""
+        buffer = io.BytesIO()
+        np.savez(buffer, frames=np.frombuffer(frames, dtype=np.uint8), energies=energies)
+        path = self._entry("mp3", key, ".npz")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(path, buffer.getvalue(), durable=False)
+
+    def load_encoded(self, key: str, part: str) -> np.ndarray:
+        """``part`` is "frames" (uint8) or "energies"."""
+        path = self._entry("mp3", key, ".npz")
+        try:
+            with np.load(path) as data:
+                value = data[part]
+        except FileNotFoundError:
+            raise BrokenEntry(key) from None
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            path.unlink(missing_ok=True)
+            raise BrokenEntry(key) from exc
+        _touch(path)
+        return value
+
+    # Small records ---------------------------------------------------------
+
+    def read_record(self, name: str) -> dict:
+        try:
+            return json.loads((self.folder / "records" / f"{name}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def write_record(self, name: str, data: dict) -> None:
+        folder = self.folder / "records"
+        folder.mkdir(parents=True, exist_ok=True)
+        write_text(folder / f"{name}.json", json.dumps(data, sort_keys=True), durable=False)
+
+    def file_digest(self, path: Path) -> str:
+        """SHA-256 of a (voice) file, remembered by path, size and mtime."""
+        stat = path.stat()
+        known = self.read_record("digests")
+        stamp = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+        if stamp not in known:
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            known[stamp] = digest.hexdigest()
+            with contextlib.suppress(OSError):
+                self.write_record("digests", known)
+        return known[stamp]
+
+    # Bounding --------------------------------------------------------------
+
+    def prune(self, max_bytes: int) -> tuple[int, int]:
+        """Delete least recently used clips and frames until the cache fits in ``max_bytes``.
+
+        Returns (files removed, bytes freed). Stale temporary files go first.
+        """
+        entries = []
+        removed = freed = 0
+        for kind in ("clips", "mp3", "models"):
+            for path in (self.folder / kind).rglob("*"):
+                if not path.is_file():
+                    continue
+                stat = path.stat()
+                if is_temporary(path.name) and time.time() - stat.st_mtime > 3600:
+                    path.unlink(missing_ok=True)
+                    removed, freed = removed + 1, freed + stat.st_size
+                    continue
+                entries.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries):
+            if total <= max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+            removed, freed = removed + 1, freed + size
+        return removed, freed
+
+
+def _touch(path: Path) -> None:
+    # The modification time doubles as "last used" for prune's LRU order.
+    with contextlib.suppress(OSError):
+        os.utime(path)

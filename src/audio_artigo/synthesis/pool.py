@@ -1,0 +1,194 @@
+"""Running synthesis and encoding jobs, in worker processes or in this one.
+
+Each worker process loads each voice once (one ONNX session per voice file,
+with the intra-op threads it is given) and writes its results straight into
+the clip cache, so only keys and numbers travel back to the parent and no
+process ever holds the whole episode. Jobs are submitted longest first, so the
+last ones to finish are short and the cores stay busy to the end.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from audio_artigo.errors import AudioArtigoError, SynthesisError
+from audio_artigo.synthesis.cache import ClipAudio, ClipCache
+from audio_artigo.synthesis.voice import VoiceSpec
+
+
+@dataclass(frozen=True)
+class SynthesisJob:
+    key: str
+    voice: VoiceSpec
+    text: str
+
+
+@dataclass(frozen=True)
+class EncodeJob:
+    key: str
+    clip_key: str
+    pause_samples: int
+    gain: float
+    ceiling: float
+    settings: object  # assembly.mp3.EncoderSettings
+
+
+class _Worker:
+    """Per-process state: the cache, loaded voices, and the episode's sample rate."""
+
+    def __init__(self, cache_folder: str, sample_rate: int, threads: int):
+        self.cache = ClipCache(Path(cache_folder))
+        self.sample_rate = sample_rate
+        self.threads = threads
+        self.engines: dict[tuple, object] = {}
+
+    def engine(self, spec: VoiceSpec):
+        identity = (spec.engine, spec.model)
+        if identity not in self.engines:
+            if spec.engine == "piper":
+                from audio_artigo.synthesis.piper_engine import PiperModel
+
+                self.engines[identity] = PiperModel(spec, self.threads, self.cache.models)
+            else:
+                from audio_artigo.synthesis.espeak_engine import EspeakEngine
+
+                self.engines[identity] = EspeakEngine()
+        return self.engines[identity]
+
+    def synthesize(self, job: SynthesisJob) -> float:
+        from audio_artigo.assembly.loudness import step_energies, step_samples, true_peak
+
+        engine = self.engine(job.voice)
+        audio = engine.speak(job.text, job.voice)
+        if engine.sample_rate != self.sample_rate and len(audio):
+            from math import gcd
+
+            from scipy.signal import resample_poly
+
+            divisor = gcd(self.sample_rate, engine.sample_rate)
+            audio = resample_poly(audio, self.sample_rate // divisor, engine.sample_rate // divisor)
+        speech = len(audio)
+        hop = step_samples(self.sample_rate)
+        padded = np.zeros(-(-speech // hop) * hop, dtype=np.float64)
+        padded[:speech] = audio
+        peak = float(np.max(np.abs(padded))) if speech else 0.0
+        scale = peak if peak > 0 else 1.0
+        clip = ClipAudio(
+            pcm=np.round(padded / scale * 32767).astype(np.int16),
+            scale=scale,
+            energies=step_energies(padded, self.sample_rate),
+            peak=true_peak(padded),
+            speech_samples=speech,
+        )
+        self.cache.store_clip(job.key, clip)
+        return speech / self.sample_rate
+
+    def encode(self, job: EncodeJob) -> str:
+        from audio_artigo.assembly import mp3
+        from audio_artigo.assembly.limiter import limit
+        from audio_artigo.assembly.loudness import step_energies, step_samples
+
+        clip = self.cache.load_clip(job.clip_key)
+        audio = clip.samples().astype(np.float64) * job.gain
+        if clip.peak * job.gain > job.ceiling:
+            audio = limit(audio, job.ceiling, self.sample_rate)
+        pcm = np.zeros(len(audio) + job.pause_samples, dtype=np.int16)
+        pcm[: len(audio)] = np.clip(np.round(audio * 32767), -32767, 32767)
+        frames = mp3.encode(pcm, job.settings)
+        # The loudness that counts is the MP3's: the encoder's low-pass and
+        # masking remove some energy, noticeably so for noise-like voices.
+        decoded = mp3.decode(frames)
+        hop = step_samples(self.sample_rate)
+        padded = np.zeros(-(-len(decoded) // hop) * hop)
+        padded[: len(decoded)] = decoded
+        self.cache.store_encoded(job.key, frames, step_energies(padded, self.sample_rate))
+        return job.key
+
+
+_worker: _Worker | None = None
+
+
+def _start_worker(cache_folder: str, sample_rate: int, threads: int) -> None:
+    global _worker
+    _worker = _Worker(cache_folder, sample_rate, threads)
+
+
+def _run_synthesis(job: SynthesisJob) -> float:
+    return _worker.synthesize(job)
+
+
+def _run_encode(job: EncodeJob) -> str:
+    return _worker.encode(job)
+
+
+class Pool:
+    """Runs jobs on ``workers`` processes, or in this process when ``workers`` is 1.
+
+    Worker processes are started on first use and kept for both synthesis and
+    encoding, so each voice is loaded once per build.
+    """
+
+    def __init__(self, cache: ClipCache, sample_rate: int, workers: int, threads_in_process: int = 1):
+        self.cache = cache
+        self.sample_rate = sample_rate
+        self.workers = workers
+        self.threads_in_process = threads_in_process
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self._local: _Worker | None = None
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _submitter(self, in_process: bool):
+        if in_process:
+            if self._local is None:
+                self._local = _Worker(str(self.cache.folder), self.sample_rate, self.threads_in_process)
+            return None
+        if self._executor is None:
+            # "spawn": a clean interpreter per worker, safe beside the progress bar's thread.
+            self._executor = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(str(self.cache.folder), self.sample_rate, 1),
+            )
+        return self._executor
+
+    def synthesize(self, jobs: list[SynthesisJob], done: Callable[[SynthesisJob, float], None]) -> None:
+        jobs = sorted(jobs, key=lambda job: len(job.text), reverse=True)
+        self._run(jobs, "synthesize", _run_synthesis, done, in_process=self._few(len(jobs)))
+
+    def encode(self, jobs: list[EncodeJob], done: Callable[[EncodeJob, str], None]) -> None:
+        self._run(jobs, "encode", _run_encode, done, in_process=self._executor is None and self._few(len(jobs)))
+
+    def _few(self, count: int) -> bool:
+        # Starting worker processes costs more than a handful of sentences.
+        return self.workers <= 1 or count <= 2
+
+    def _run(self, jobs: Iterable, method: str, function, done, in_process: bool) -> None:
+        executor = self._submitter(in_process)
+        if executor is None:
+            for job in jobs:
+                done(job, getattr(self._local, method)(job))
+            return
+        futures = {executor.submit(function, job): job for job in jobs}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                done(futures[future], future.result())
+        except AudioArtigoError:
+            raise
+        except concurrent.futures.process.BrokenProcessPool as exc:
+            raise SynthesisError("a synthesis worker died (out of memory?); try --workers 1") from exc
+        finally:
+            for future in futures:
+                future.cancel()
