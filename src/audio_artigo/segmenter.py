@@ -1,0 +1,79 @@
+"""From an Article to the Script synthesis reads: chapters of paragraphs of
+narration and quote segments, in the article's own words.
+
+- Chapter 1 is titled with the article's title. Its first paragraph is the
+  title, then the byline ("Por Fulana de Tal", read once), then the opening
+  blocks.
+- An article with sections: one chapter per section, titled with its
+  heading and opening with the heading read as a paragraph.
+- An article without sections: one chapter per paragraph after the first,
+  titled by its opening words ("Com o tema IA Moldando o Mundo,…"). A
+  paragraph stays in the chapter before it when it goes on with a quotation
+  opened there, when that paragraph ends with a colon (it introduces this
+  one), or when it is a list item or a block quotation.
+- Clutter (related links, credits, share prompts) is removed first; see
+  ``clutter``. Quotations are found by ``quotes``.
+- ``Script.lead`` is the first paragraph after the title: the subtitle if
+  there is one, else the first paragraph of the body.
+"""
+
+from __future__ import annotations
+
+from audio_artigo.clutter import remove_clutter
+from audio_artigo.model import Article, Chapter, Script, Segment
+from audio_artigo.quotes import QuotedParagraph, quote_paragraphs
+
+CHAPTER_TITLE_WORDS = 6
+CHAPTER_TITLE_CHARS = 60
+_OPENING_MARKS = "“„«\"‘'—―–- "
+
+
+def segment(article: Article, keep_related: bool = False) -> Script:
+    """The Script of an article; ``keep_related`` keeps "Leia também" blocks."""
+    sections = remove_clutter(article.sections, keep_related=keep_related)
+    opening = Chapter(article.title, [[Segment("narration", article.title)]])
+    if article.byline:
+        opening.paragraphs.append([Segment("narration", article.byline)])
+    chapters = [opening]
+    by_section = any(section.title for section in sections)
+    first_paragraph = True
+    for section in sections:
+        if section.title:
+            chapters.append(Chapter(section.title, [[Segment("narration", section.title)]]))
+        previous: QuotedParagraph | None = None
+        for paragraph in quote_paragraphs(section.blocks):
+            if not paragraph.segments:
+                continue  # nothing to read: a "***" separator, a lone dash
+            if not by_section and not first_paragraph and _starts_chapter(paragraph, previous):
+                chapters.append(Chapter(_opening_words(paragraph.block.text)))
+            chapters[-1].paragraphs.append(paragraph.segments)
+            previous = paragraph
+            first_paragraph = False
+    return Script(title=article.title, chapters=chapters, byline=article.byline, lead=_lead(sections))
+
+
+def _starts_chapter(paragraph: QuotedParagraph, previous: QuotedParagraph | None) -> bool:
+    if paragraph.block.kind != "paragraph" or paragraph.continues_quote:
+        return False
+    return previous is None or not previous.block.text.rstrip().endswith(":")
+
+
+def _opening_words(text: str) -> str:
+    """ "Com o tema IA Moldando o Mundo, Desbloqueando..." -> "Com o tema IA Moldando o…" """
+    opening = text[: CHAPTER_TITLE_CHARS * 4]  # enough words, however long the paragraph
+    words = opening.lstrip(_OPENING_MARKS).split()
+    title = ""
+    for word in words[:CHAPTER_TITLE_WORDS]:
+        if title and len(title) + 1 + len(word) > CHAPTER_TITLE_CHARS:
+            break
+        title = f"{title} {word}" if title else word
+    title = title[:CHAPTER_TITLE_CHARS]  # a single very long word
+    if opening == text and title == " ".join(words):
+        return title
+    return title.rstrip(",;:—–-") + "…"
+
+
+def _lead(sections) -> str:
+    blocks = [block for section in sections for block in section.blocks]
+    first = next((block for block in blocks if block.kind == "paragraph"), blocks[0] if blocks else None)
+    return first.text if first else ""
