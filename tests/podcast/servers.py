@@ -1,0 +1,86 @@
+"""Running the real server for tests: uvicorn in a thread, or ``audio-artigo serve``."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import uvicorn
+
+from audio_artigo.server import make_app
+
+
+@contextlib.contextmanager
+def server_thread(folder: Path) -> Iterator[str]:
+    """uvicorn serving ``folder`` on a random free port of 127.0.0.1; yields its base URL."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))  # bound before uvicorn starts: no race for the port
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(make_app(folder), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        listener.close()
+
+
+@contextlib.contextmanager
+def serve_command(folder: Path) -> Iterator[str]:
+    """``audio-artigo serve --dir folder`` in a subprocess; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "audio_artigo", "serve", "--dir", str(folder), "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            assert process.poll() is None, process.stderr.read().decode()
+            with contextlib.suppress(httpx.TransportError):
+                httpx.head(base + "/", timeout=1)
+                break
+            assert time.monotonic() < deadline, "audio-artigo serve did not start"
+            time.sleep(0.05)
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+def raw_get(base: str, target: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, bytes, bytes]:
+    """Send ``target`` byte for byte (no client-side normalisation); returns (status, headers, body)."""
+    host, port = base.removeprefix("http://").split(":")
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        response = b""
+        while chunk := connection.recv(65536):
+            response += chunk
+    head, _, body = response.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return status, head, body
