@@ -42,7 +42,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from audio_artigo import atomicio
 from audio_artigo.errors import DownloadError, PublishError, VoiceNotFound
@@ -71,7 +71,7 @@ OFFICIAL_REPOSITORY = "https://huggingface.co/rhasspy/piper-voices"
 REPOSITORY_REVISION = "main"
 
 MANIFEST_NAME = "voices.json"
-TIMEOUT_SECONDS = 30  # per connect and per read: a stalled server fails, a slow one does not
+TIMEOUT_SECONDS = 20  # per connection attempt and per read: a stalled server fails, a slow one does not
 CHUNK_BYTES = 256 * 1024
 USER_AGENT = "audio-artigo (Piper voice downloader)"
 
@@ -205,13 +205,7 @@ def ensure_voice(
     except VoiceNotFound:
         if offline or looks_like_path(name):
             raise
-        folder = Path(folder)
-        _make_folder(folder)
-        with _folder_lock(folder):
-            try:  # another process may have installed it while we waited for the lock
-                files = resolve(name, folder)
-            except VoiceNotFound:
-                return _download(name, folder, _repository(repo_url), progress=True)
+        return _download(name, Path(folder), _repository(repo_url), progress=True, unless_installed=True)
     verify(files)
     return files
 
@@ -220,34 +214,39 @@ def download_voice(
     name: str, folder: Path, repo_url: str | None = None, progress: bool = True
 ) -> VoiceFiles:
     """Download a voice into ``folder`` and check it; replaces a broken or older install."""
-    folder = Path(folder)
-    files_for(name, folder)  # rejects what is not a voice name before any network access
+    return _download(name, Path(folder), _repository(repo_url), progress, unless_installed=False)
+
+
+def _download(name: str, folder: Path, repo: str, progress: bool, unless_installed: bool) -> VoiceFiles:
+    """Download, check and install, one download at a time per folder.
+
+    ``unless_installed``: another process may have installed the voice while
+    this one waited for the folder's lock; then that install is used.
+    """
+    target = files_for(name, folder)  # rejects what is not a voice name before any network access
+    remote = find_remote_voice(name, repo)  # before touching the folder: offline, nothing is created
     _make_folder(folder)
     with _folder_lock(folder):
-        return _download(name, folder, _repository(repo_url), progress)
-
-
-def _download(name: str, folder: Path, repo: str, progress: bool) -> VoiceFiles:
-    """Download, check and install; the caller holds the folder's lock."""
-    target = files_for(name, folder)
-    remote = find_remote_voice(name, repo)
-    config_url = f"{repo}/{_quote(remote.config.path)}"
-    model_url = f"{repo}/{_quote(remote.model.path)}"
-    try:
-        with _progress_display(progress) as show:
-            config_entry = _download_file(config_url, target.config_part, remote.config, show)
-            model_entry = _download_file(model_url, target.model_part, remote.model, show)
-        check_files(VoiceFiles(name, target.model_part, target.config_part))
-    except BrokenVoiceFile as exc:
-        _discard(target.model_part, target.config_part)
-        final_name = exc.path.name.removesuffix(PART_SUFFIX)
-        raise DownloadError(f"{repo}: {final_name} is not a usable voice file: {exc.problem}") from None
-    except BaseException:
-        # Only the model's .part is worth keeping (_download_file keeps it when the network
-        # failed); the config is small enough to fetch again.
-        _discard(target.config_part)
-        raise
-    _install(target, config_entry, model_entry)
+        if unless_installed and target.model.is_file():
+            verify(target)
+            return target
+        config_url = f"{repo}/{_quote(remote.config.path)}"
+        model_url = f"{repo}/{_quote(remote.model.path)}"
+        try:
+            with _ProgressBars(progress) as bars:
+                config_entry = _download_file(config_url, target.config_part, remote.config, bars)
+                model_entry = _download_file(model_url, target.model_part, remote.model, bars)
+            check_files(VoiceFiles(name, target.model_part, target.config_part))
+        except BrokenVoiceFile as exc:
+            _discard(target.model_part, target.config_part)
+            final_name = exc.path.name.removesuffix(PART_SUFFIX)
+            raise DownloadError(f"{repo}: {final_name} is not a usable voice file: {exc.problem}") from None
+        except BaseException:
+            # Only the model's .part is worth keeping (_download_file keeps it when the network
+            # failed); the config is small enough to fetch again.
+            _discard(target.config_part)
+            raise
+        _install(target, config_entry, model_entry)
     return target
 
 
@@ -268,7 +267,7 @@ def _install(target: VoiceFiles, config_entry: dict, model_entry: dict) -> None:
         raise DownloadError(f"cannot install {target.name} in {display(target.model.parent)}: {exc}") from None
 
 
-def _download_file(url: str, part: Path, expected: RemoteFile, show) -> dict:
+def _download_file(url: str, part: Path, expected: RemoteFile, bars: _ProgressBars) -> dict:
     """Fetch one file into ``part`` (resuming it if it is there) and check it.
 
     Returns its install-record entry: url, size, MD5 and SHA-256. A resumed
@@ -278,7 +277,7 @@ def _download_file(url: str, part: Path, expected: RemoteFile, show) -> dict:
     attempts = 2 if _resumable_size(part, expected) else 1
     for _ in range(attempts):
         try:
-            return _fetch_and_check(url, part, expected, show)
+            return _fetch_and_check(url, part, expected, bars)
         except _ContentMismatch as exc:
             _discard(part)
             problem = str(exc)
@@ -289,7 +288,7 @@ class _ContentMismatch(Exception):
     """What arrived is not the file the manifest describes."""
 
 
-def _fetch_and_check(url: str, part: Path, expected: RemoteFile, show) -> dict:
+def _fetch_and_check(url: str, part: Path, expected: RemoteFile, bars: _ProgressBars) -> dict:
     """One attempt: request from the end of the ``.part``, stream, then check size and MD5."""
     offset = _resumable_size(part, expected)
     md5, sha256 = hashlib.md5(), hashlib.sha256()
@@ -310,8 +309,8 @@ def _fetch_and_check(url: str, part: Path, expected: RemoteFile, show) -> dict:
             md5, sha256 = hashlib.md5(), hashlib.sha256()
         received = offset
         try:
-            mode = "r+b" if offset else "wb"
-            with open(part, mode) as output, show(part.name, expected.size, offset) as advance:
+            advance = bars.track(part.name.removesuffix(PART_SUFFIX), expected.size, offset)
+            with open(part, "r+b" if offset else "wb") as output:
                 output.seek(offset)
                 output.truncate()
                 while chunk := _read_chunk(response, url, received, expected.size):
@@ -457,33 +456,35 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         os.close(descriptor)  # closing releases the lock
 
 
-@contextlib.contextmanager
-def _progress_display(wanted: bool):
-    """A factory of per-file progress bars: rich bars on a terminal, nothing otherwise."""
-    if not (wanted and sys.stderr.isatty()):
+class _ProgressBars:
+    """Rich progress bars on stderr, one per file, when stderr is a terminal; silent otherwise."""
 
-        @contextlib.contextmanager
-        def quiet(label: str, total: int, done: int):
-            yield lambda advance: None
+    def __init__(self, wanted: bool):
+        self.bars = None
+        if wanted and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-        yield quiet
-        return
+            self.bars = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                console=Console(stderr=True),
+            )
 
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+    def __enter__(self) -> _ProgressBars:
+        if self.bars is not None:
+            self.bars.start()
+        return self
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=Console(stderr=True),
-        transient=False,
-    ) as bars:
+    def __exit__(self, *exc_info) -> None:
+        if self.bars is not None:
+            self.bars.stop()
 
-        @contextlib.contextmanager
-        def bar(label: str, total: int, done: int):
-            task = bars.add_task(label.removesuffix(".part"), total=total, completed=done)
-            yield lambda advance: bars.advance(task, advance)
-
-        yield bar
+    def track(self, label: str, total: int, done: int) -> Callable[[int], None]:
+        """A bar for one file; returns the function to call with each chunk's size."""
+        if self.bars is None:
+            return lambda advance: None
+        task = self.bars.add_task(label, total=total, completed=done)
+        return lambda advance: self.bars.advance(task, advance)

@@ -17,7 +17,10 @@ def voices_group() -> None:
 
 @voices_group.command("list")
 def list_voices() -> None:
-    """The installed voices, with language, quality, sample rate, speakers and whether they are ok."""
+    """List the installed voices and whether they are ok.
+
+    Shows each voice's language, quality, sample rate and number of speakers.
+    """
     from audio_artigo import voices
 
     checks = voices.check_installed()
@@ -47,7 +50,7 @@ def list_voices() -> None:
 @click.option("--lang", help='Only this language: "pt" or "pt_BR".')
 @click.option("--repo-url", help=REPO_URL_HELP)
 def available(lang: str | None, repo_url: str | None) -> None:
-    """The voices the repository offers (from its voices.json)."""
+    """List the voices the repository offers (from its voices.json)."""
     from audio_artigo import download, voices
 
     offered = download.available_voices(repo_url, lang)
@@ -69,7 +72,12 @@ def available(lang: str | None, repo_url: str | None) -> None:
 @click.option("--repo-url", help=REPO_URL_HELP)
 @click.option("--force", is_flag=True, help="Download again even when the installed voice is fine.")
 def download_command(names: tuple[str, ...], repo_url: str | None, force: bool) -> None:
-    """Download voices, check them against the repository's manifest, then install them."""
+    """Download voices and install them once checked.
+
+    Each file is checked against the size and MD5 in the repository's
+    voices.json before it is moved into the voices folder; an interrupted
+    download resumes when the command is run again.
+    """
     from audio_artigo import download, voices
     from audio_artigo.errors import VoiceError
 
@@ -94,7 +102,11 @@ def download_command(names: tuple[str, ...], repo_url: str | None, force: bool) 
 @voices_group.command("verify")
 @click.argument("names", nargs=-1)
 def verify_command(names: tuple[str, ...]) -> None:
-    """Check installed voices (all, or the named ones) without loading them; exit 2 if any is broken."""
+    """Check installed voices without loading them.
+
+    Checks all installed voices, or the named ones, and prints one line per
+    voice; exits with status 2 if any is broken.
+    """
     from audio_artigo import voices
     from audio_artigo.errors import VoiceError
 
@@ -117,7 +129,10 @@ def verify_command(names: tuple[str, ...]) -> None:
 @voices_group.command("remove")
 @click.argument("name")
 def remove_command(name: str) -> None:
-    """Delete an installed voice: its model, config and install record."""
+    """Delete an installed voice.
+
+    Removes its model, config, install record and any unfinished download.
+    """
     from audio_artigo import voices
 
     for path in voices.remove(name):
