@@ -14,7 +14,7 @@ from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.tables import read_table
 
 _BEFORE_NUMBER = re.compile(r"[ \t\u00a0]*[0-9]")
-_BEFORE_NAME = re.compile(r"[ \t\u00a0]+[A-ZÀ-Ý]")
+_BEFORE_NAME = re.compile(r"[ \t\u00a0]+(?:(?:da|de|do|das|dos)[ \t\u00a0]+)?[A-ZÀ-Ý]")
 # "João S. Silva": after a name, a capital and a dot are an initial, not "São" or "Rua".
 _AFTER_NAME = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+[ \t\u00a0]+$")
 
@@ -40,7 +40,7 @@ def match(text: str, pos: int) -> Hit | None:
         return None
     if when == "name" and not _BEFORE_NAME.match(text, end):
         return None
-    if len(found.group()) == 2 and _AFTER_NAME.search(text[max(0, pos - 30) : pos]):
+    if when == "name" and len(found.group()) == 2 and _AFTER_NAME.search(text[max(0, pos - 30) : pos]):
         return None
     if found.group().endswith(".") and not text[end:].strip():
         reading += "."

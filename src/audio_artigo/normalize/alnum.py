@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from audio_artigo.normalize.acronyms import read_acronym, spell
-from audio_artigo.normalize.cardinals import digits, number_words
+from audio_artigo.normalize.cardinals import digits, is_digits, number_words
 from audio_artigo.normalize.engine import Hit
 
 # A word with at least one digit and one letter, parts joined by hyphens.
@@ -19,7 +19,7 @@ _PIECES = re.compile(r"[0-9]+|[^\W\d_]+")
 
 
 def _piece(piece: str, whole: str) -> str:
-    if piece.isdigit():
+    if is_digits(piece):
         return digits(piece) if piece.startswith("0") and len(piece) > 1 else number_words(piece)
     if piece.isupper():
         return read_acronym(piece) if len(piece) > 1 else spell(piece)
@@ -34,6 +34,6 @@ def match(text: str, pos: int) -> Hit | None:
         return None
     token = found.group()
     pieces = _PIECES.findall(token)
-    if not any(p.isdigit() for p in pieces) or not any(not p.isdigit() for p in pieces):
+    if not any(is_digits(p) for p in pieces) or not any(not is_digits(p) for p in pieces):
         return None
     return Hit(found.end(), " ".join(_piece(p, token) for p in pieces))

@@ -124,6 +124,11 @@ def _agree(ordinal_word: str, feminine: bool) -> str:
     return ordinal_word[:-1] + "a" if feminine else ordinal_word
 
 
+def is_digits(text: str) -> bool:
+    """Only ASCII digits ("²" and "٣" are digits to ``str.isdigit`` but not numbers we read)."""
+    return text.isascii() and text.isdigit()
+
+
 def digits(text: str) -> str:
     """Each digit of ``text`` as a word ("0800" -> "zero oito zero zero")."""
     return " ".join(_UNITS[int(c)] for c in text if "0" <= c <= "9")

@@ -1,4 +1,4 @@
-"""Dates: "22/02/2025", "5/3/2024", "2025-02-22", "02/2025", "1 de maio".
+"""Dates: "22/02/2025", "5/3/2024", "2025-02-22", "02/2025", "1 de maio", "Lei 14.133/2021", "safra 2023/24".
 
 A day is a cardinal except the first, which is "primeiro" ("1º de maio",
 "01/01/2024"). Day and month without a year ("31/1") are told apart from
@@ -10,13 +10,17 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from audio_artigo.normalize.cardinals import cardinal
+from audio_artigo.normalize.cardinals import cardinal, number_words
 from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.tables import read_table
 
 _FULL = re.compile(r"(?<![\w/.,-])(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4}|[0-9]{2})(?![\w/]|[.,-][0-9])")
 _ISO = re.compile(r"(?<![\w/.,-])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![\w/-]|[.,][0-9])")
 _MONTH_YEAR = re.compile(r"(?<![\w/.,-])(?P<m>0?[1-9]|1[0-2])/(?P<y>(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
+# "Lei 14.133/2021": a numbered act of a year.
+_NUMBER_OF_YEAR = re.compile(r"(?<![\w/.,-])(?P<n>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{2,6})/(?P<y>(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
+# "safra 2023/24", "temporada 2024/2025": a season across two years.
+_SEASON = re.compile(r"(?<![\w/.,-])(?P<y1>(?:19|20)[0-9]{2})/(?P<y2>[0-9]{2}|(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
 _FIRST_OF = re.compile(
     r"(?<![\w.,])0?1(?=[ \t]+de[ \t]+(?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\b)",
     re.IGNORECASE,
@@ -53,6 +57,12 @@ def match(text: str, pos: int) -> Hit | None:
     found = _MONTH_YEAR.match(text, pos)
     if found:
         return Hit(found.end(), month_names()[int(found.group("m"))] + " de " + cardinal(int(found.group("y"))))
+    found = _SEASON.match(text, pos)
+    if found:
+        return Hit(found.end(), cardinal(int(found.group("y1"))) + " barra " + cardinal(int(found.group("y2"))))
+    found = _NUMBER_OF_YEAR.match(text, pos)
+    if found:
+        return Hit(found.end(), number_words(found.group("n").replace(".", "")) + " de " + cardinal(int(found.group("y"))))
     found = _FIRST_OF.match(text, pos)
     if found:
         return Hit(found.end(), "primeiro")

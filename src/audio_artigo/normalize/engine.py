@@ -75,6 +75,7 @@ def _compile_trigger(extra: str | None) -> re.Pattern[str]:
 
 
 _DEFAULT_TRIGGER = _compile_trigger(None)
+_MAX_PASSES = 4
 
 
 def clean(text: str) -> str:
@@ -85,12 +86,29 @@ def clean(text: str) -> str:
 
 
 def scan(text: str, rules: list[Rule], lexicon: Lexicon | None = None) -> tuple[str, list[Reading]]:
-    """Run ``rules`` over ``text``: the spoken text and the readings of the tokens."""
-    text = clean(text)
+    """Run ``rules`` over ``text`` until it no longer changes: the spoken text and the readings.
+
+    One pass nearly always suffices; the next pass finds nothing to read and
+    proves it. A token glued to another ("½5", "@PedroV") can become readable
+    once its neighbour has been read, so a few passes are allowed: the result
+    is then a fixed point, which makes ``normalize`` idempotent by construction.
+    """
     trigger = _DEFAULT_TRIGGER
     if lexicon is not None:
         trigger = _compile_trigger(lexicon.trigger_pattern())
         rules = [Rule("lexicon", lexicon.match)] + rules
+    text = clean(text)
+    readings: list[Reading] = []
+    for _ in range(_MAX_PASSES):
+        spoken, found = _one_pass(text, rules, trigger)
+        if spoken == text:
+            break
+        readings += found
+        text = spoken
+    return text, readings
+
+
+def _one_pass(text: str, rules: list[Rule], trigger: re.Pattern[str]) -> tuple[str, list[Reading]]:
     out: list[str] = []
     readings: list[Reading] = []
     done = 0  # text[:done] has been copied or spoken
@@ -111,7 +129,8 @@ def scan(text: str, rules: list[Rule], lexicon: Lexicon | None = None) -> tuple[
             continue
         out.append(text[done:pos])
         out.append(hit.spoken)
-        readings.append(Reading(text[pos : hit.end], rule.name, hit.spoken))
+        if hit.spoken != text[pos : hit.end]:
+            readings.append(Reading(text[pos : hit.end], rule.name, hit.spoken))
         done = search_from = hit.end
     out.append(text[done:])
     return "".join(out), readings

@@ -65,13 +65,14 @@ def match(text: str, pos: int) -> Hit | None:
         feminine = word_gender(previous_word.lower()) == FEMININE
         return Hit(found.end(), ordinal(number, feminine) if number <= 10 else cardinal(number))
     # a name: "Pedro II", "Bento XVI" (not "Malcolm X", "Raio X": a lone X, L, C, D, M is a letter)
-    if previous_word[:1].isupper() and previous_word[1:].islower() and len(previous_word) > 1 and (len(roman) > 1 or roman in "IV"):
+    after_name = len(previous_word) > 1 and previous_word[0].isupper() and previous_word[1:].islower()
+    if after_name and (len(roman) > 1 or roman in "IV"):
         if number > 40:
             return None
         feminine = _name_is_feminine(previous_word)
         return Hit(found.end(), ordinal(number, feminine) if number <= 10 else cardinal(number))
     following = _NEXT_NAME.match(text, found.end())
-    if following and (len(roman) > 1 or roman == "I") and number <= 40 and not previous_word[:1].isupper():
+    if following and (len(roman) > 1 or roman == "I") and number <= 40 and not after_name:
         feminine = word_gender(following.group("word").lower()) == FEMININE
         return Hit(found.end(), ordinal(number, feminine))
     return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from audio_artigo.normalize.acronyms import pronounceable, read_acronym, spell
-from audio_artigo.normalize.cardinals import number_words
+from audio_artigo.normalize.cardinals import is_digits, number_words
 from audio_artigo.normalize.engine import Hit
 
 _TLDS = "br|com|org|net|gov|edu|io|ai|info|tv|me|app|dev|int|mil|jus|leg|mp|def|uk|pt|es|fr|de|it|us|cn|jp|ar|co"
@@ -32,7 +32,7 @@ _SEPARATORS = {".": "ponto", "/": "barra", "-": "hífen", "_": "underline", "?":
 
 def _name(part: str) -> str:
     """One name between separators: a number, a word, or letters spelled."""
-    if part.isdigit():
+    if is_digits(part):
         return number_words(part)
     lower = part.lower()
     if lower == "www":
@@ -46,7 +46,7 @@ def _camel_words(name: str) -> str:
     """"ForaDaCaixa2024" -> "Fora Da Caixa dois mil e vinte e quatro"; capitals are acronyms."""
     words = []
     for part in _CAMEL.findall(name):
-        if part.isdigit():
+        if is_digits(part):
             words.append(number_words(part))
         elif len(part) > 1 and part.isupper():
             words.append(read_acronym(part))
