@@ -99,13 +99,15 @@ def _quote_spec(info, narrator: VoiceSpec, request: VoiceRequest, digest) -> Voi
         quote_info = _installed_or_downloaded(request.quote_voice, request)
         return _spec(quote_info, digest, speaker=_speaker_id(quote_info, request.quote_speaker, default=None))
     if info.num_speakers > 1:
-        return replace(narrator, speaker_id=_speaker_id(info, request.quote_speaker, default=narrator.speaker_id, other=True))
+        speaker = _speaker_id(info, request.quote_speaker, default=narrator.speaker_id, other=True)
+        return replace(narrator, name=f"{info.name} (speaker {speaker})", speaker_id=speaker)
     try:
         quote_info = _installed_or_downloaded(voices.DEFAULT_QUOTE_VOICE, request)
         return _spec(quote_info, digest, speaker=None)
     except VoiceError:
         return replace(
             narrator,
+            name=f"{narrator.name} (quotation settings)",
             length_scale=(narrator.length_scale or 1.0) * QUOTE_LENGTH_FACTOR,
             noise_scale=QUOTE_NOISE_SCALE,
             noise_w_scale=QUOTE_NOISE_W_SCALE,

@@ -1,0 +1,29 @@
+# audio-artigo: the commands the README promises.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test stress bench clean
+
+$(BIN)/audio-artigo: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+setup: $(BIN)/audio-artigo  ## virtualenv with the package and the test tools
+
+demo: setup  ## build the example article into output/
+	$(BIN)/audio-artigo build examples/ia-xangai.txt
+
+test: setup  ## the whole test suite (what CI runs)
+	$(BIN)/pytest -q
+
+stress: setup  ## long robustness runs: 100,000+ fuzzed inputs, 500+ kills
+	$(BIN)/python -m tests.stress
+
+bench: setup  ## speed and memory against the piper CLI (needs ../shared)
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) output/*.mp3 output/*.vtt output/*.json output/.cache

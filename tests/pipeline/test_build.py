@@ -1,0 +1,255 @@
+"""End to end: articles become episodes on the real Piper path (tiny voice) and on eSpeak NG.
+
+Every check reads the published files back: the MP3 with soundfile (libsndfile's
+MP3 decoder) and mutagen, loudness with pyloudnorm, the WebVTT and JSON chapters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pyloudnorm
+import pytest
+import soundfile
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+from scipy.signal import resample_poly
+
+from tests.conftest import EXAMPLES, TINY_VOICES
+from tests.pipeline.conftest import run_cli
+
+TINY = TINY_VOICES / "pt_BR-tiny-x_low.onnx"
+TINY_MULTI = TINY_VOICES / "pt_BR-tinymulti-x_low.onnx"
+ARTICLE = EXAMPLES / "ia-xangai.txt"
+DATA = Path(__file__).parent / "data"
+
+VTT_CUE = re.compile(r"(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)\n<v (Narração|Citação)>(.+)")
+
+
+def seconds(h, m, s, ms):
+    return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+
+def read_cues(path: Path):
+    return [
+        (seconds(*m.groups()[0:4]), seconds(*m.groups()[4:8]), m.group(9), m.group(10))
+        for m in VTT_CUE.finditer(path.read_text(encoding="utf-8"))
+    ]
+
+
+def episode_files(folder: Path, slug: str):
+    return folder / f"{slug}.mp3", folder / f"{slug}.chapters.json", folder / f"{slug}.vtt"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The example article built once with the tiny voice; several tests read it."""
+    import os
+
+    from tests.pipeline.conftest import UNREACHABLE_REPOSITORY
+
+    root = tmp_path_factory.mktemp("built")
+    env = dict(os.environ, AUDIO_ARTIGO_VOICES_DIR=str(root / "voices"), AUDIO_ARTIGO_VOICES_URL=UNREACHABLE_REPOSITORY)
+    result = run_cli(["build", ARTICLE, "--voice", TINY, "--out", root / "out"], env)
+    return root / "out", result
+
+
+def test_build_prints_where_the_episode_is(built):
+    out, result = built
+    assert str(out / "ia-xangai.mp3") in result.stdout
+    assert result.stderr == ""
+
+
+def test_mp3_is_mono_64kbps_and_tagged(built):
+    out, _ = built
+    mp3, _, _ = episode_files(out, "ia-xangai")
+    info = MP3(mp3).info
+    assert info.channels == 1
+    assert info.bitrate >= 64000
+    tags = ID3(mp3)
+    assert str(tags["TIT2"]) == "IA permanece um dos principais setores de Xangai"
+    assert str(tags["TLAN"]) == "por"
+    assert str(tags["TPE1"]) and str(tags["TALB"]) and str(tags["TDRC"])
+    assert "ia-xangai.txt" in str(tags.getall("COMM")[0])
+
+
+def test_chapters_are_chap_frames_under_an_ordered_top_level_ctoc(built):
+    out, _ = built
+    mp3, chapters_json, _ = episode_files(out, "ia-xangai")
+    tags = ID3(mp3)
+    duration_ms = MP3(mp3).info.length * 1000
+    (toc,) = tags.getall("CTOC")
+    assert toc.flags & 0x01 and toc.flags & 0x02  # ordered, top level
+    chaps = {f.element_id: f for f in tags.getall("CHAP")}
+    ordered = [chaps[element] for element in toc.child_element_ids]
+    assert len(ordered) == len(chaps) >= 10  # no sections: one chapter per paragraph
+    starts = [c.start_time for c in ordered]
+    assert starts[0] == 0 and starts == sorted(starts) and len(set(starts)) == len(starts)
+    assert all(c.end_time <= duration_ms + 50 for c in ordered)
+    assert str(ordered[0].sub_frames["TIT2"]) == "IA permanece um dos principais setores de Xangai"
+    assert str(ordered[2].sub_frames["TIT2"]).startswith("Com o tema IA")
+    data = json.loads(chapters_json.read_text(encoding="utf-8"))
+    assert data["version"] == "1.2.0"
+    assert [round(c["startTime"] * 1000) for c in data["chapters"]] == starts
+    assert [c["title"] for c in data["chapters"]] == [str(c.sub_frames["TIT2"]) for c in ordered]
+
+
+def test_loudness_is_minus_16_lufs_with_true_peak_under_minus_1(built):
+    out, _ = built
+    audio, rate = soundfile.read(episode_files(out, "ia-xangai")[0])
+    assert audio.ndim == 1
+    assert pyloudnorm.Meter(rate).integrated_loudness(audio) == pytest.approx(-16, abs=1)
+    true_peak_db = 20 * np.log10(np.abs(resample_poly(audio, 4, 1)).max())
+    assert true_peak_db <= -1.0
+
+
+def test_transcript_cues_cover_the_audio_in_order_with_speakers(built):
+    out, _ = built
+    mp3, _, vtt = episode_files(out, "ia-xangai")
+    assert vtt.read_text(encoding="utf-8").startswith("WEBVTT")
+    cues = read_cues(vtt)
+    duration = MP3(mp3).info.length
+    assert len(cues) > 30
+    assert all(start < end for start, end, _, _ in cues)
+    assert all(a[1] <= b[0] for a, b in zip(cues, cues[1:]))
+    assert cues[0][0] < 0.5 and duration - 3 < cues[-1][1] <= duration
+    assert {speaker for _, _, speaker, _ in cues} == {"Narração", "Citação"}
+    assert cues[0][3] == "IA permanece um dos principais setores de Xangai"
+    # The related links at the end are not read.
+    assert not any("Ver também" in text for *_, text in cues)
+
+
+def test_rebuild_reuses_the_cache_and_publishes_nothing_new(built, cli_env):
+    out, _ = built
+    before = sorted(p.name for p in out.iterdir())
+    clips = sorted((out / ".cache" / "clips").rglob("*.npz"))
+    run_cli(["build", ARTICLE, "--voice", TINY, "--out", out], cli_env)
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert sorted((out / ".cache" / "clips").rglob("*.npz")) == clips
+
+
+def test_editing_one_sentence_synthesises_it_alone_and_changes_only_its_part_of_the_mp3(tmp_path, cli_env):
+    article = tmp_path / "artigo.txt"
+    text = ARTICLE.read_text(encoding="utf-8")
+    article.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    run_cli(["build", article, "--voice", TINY, "--out", out], cli_env)
+    first = (out / "artigo.mp3").read_bytes()
+    clips_before = set((out / ".cache" / "clips").rglob("*.npz"))
+
+    edited = "A conferência foi realizada de 20 a 23 de fevereiro em Xangai."
+    article.write_text(text.replace("A conferência foi realizada de 21 a 23 de fevereiro em Xangai.", edited), encoding="utf-8")
+    run_cli(["build", article, "--voice", TINY, "--out", out], cli_env)
+    new_clips = set((out / ".cache" / "clips").rglob("*.npz")) - clips_before
+    assert len(new_clips) == 1
+    second = (out / "artigo-2.mp3").read_bytes()
+
+    def audio_frames(data: bytes) -> bytes:
+        return data[10 + int.from_bytes(bytes(b & 0x7F for b in data[6:10]), "big") :]  # skip the ID3 tag
+
+    a, b = audio_frames(first), audio_frames(second)
+    prefix = next(i for i, (x, y) in enumerate(zip(a, b)) if x != y)
+    suffix = next(i for i, (x, y) in enumerate(zip(reversed(a), reversed(b))) if x != y)
+    changed = max(len(a), len(b)) - prefix - suffix
+    assert prefix > 0.05 * len(a) and suffix > 0.5 * len(a)
+    assert changed < 0.05 * len(a)  # one short sentence out of a six-minute episode
+
+
+def test_quotations_are_read_by_the_second_speaker_of_a_multi_speaker_voice(tmp_path, monkeypatch):
+    """In-process build (one worker) observing the real Piper calls: who said what."""
+    from audio_artigo.build import BuildOptions, build
+    from audio_artigo.cast import VoiceRequest
+    from audio_artigo.synthesis.piper_engine import PiperModel
+
+    spoken = []
+    real_speak = PiperModel.speak
+
+    def observed_speak(self, text, spec):
+        spoken.append((text, spec.speaker_id))
+        return real_speak(self, text, spec)
+
+    monkeypatch.setattr(PiperModel, "speak", observed_speak)
+    monkeypatch.setenv("AUDIO_ARTIGO_VOICES_DIR", str(tmp_path / "voices"))
+    article = tmp_path / "citacao.md"
+    article.write_text(
+        "# Chuva no Sul\n\nA Defesa Civil emitiu um alerta.\n\n"
+        "“A situação é grave e exige atenção”, disse o coordenador.\n",
+        encoding="utf-8",
+    )
+    (episode,) = build([article], BuildOptions(out_dir=tmp_path / "out", voices=VoiceRequest(voice=str(TINY_MULTI), offline=True), workers=1, use_cache=False))
+    speakers = dict(spoken)
+    assert speakers["A situação é grave e exige atenção"] == 1
+    assert speakers["A Defesa Civil emitiu um alerta."] == 0
+    assert any(speaker == 0 and "disse o coordenador" in text for text, speaker in spoken)
+    cues = read_cues(tmp_path / "out" / episode.transcript_file)
+    assert [speaker for *_, speaker, _ in cues] == ["Narração", "Narração", "Citação", "Narração"]
+
+
+def test_espeak_engine_on_request(tmp_path, cli_env):
+    result = run_cli(["build", ARTICLE, "--engine", "espeak", "--out", tmp_path], cli_env)
+    assert "warning" not in result.stderr
+    audio, rate = soundfile.read(tmp_path / "ia-xangai.mp3")
+    assert rate == 22050 and len(audio) / rate > 120
+    assert "espeak" in str(ID3(tmp_path / "ia-xangai.mp3")["TSSE"])
+
+
+def test_without_any_voice_the_draft_engine_reads_and_says_so_once(tmp_path, cli_env):
+    short = tmp_path / "nota.txt"
+    short.write_text("Nota curta\n\nO IBGE divulgou 2 pesquisas nesta terça-feira.\n", encoding="utf-8")
+    result = run_cli(["build", short, "--out", tmp_path / "out"], cli_env)
+    assert result.stderr.count("warning") == 1 and "eSpeak NG" in result.stderr and "DRAFT" in result.stderr
+    assert (tmp_path / "out" / "nota.mp3").exists()
+    assert "espeak" in str(ID3(tmp_path / "out" / "nota.mp3")["TSSE"])
+
+
+def test_engine_piper_refuses_to_fall_back(tmp_path, cli_env):
+    result = run_cli(["build", ARTICLE, "--engine", "piper", "--out", tmp_path / "out"], cli_env, check=False)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not any((tmp_path / "out").glob("*.mp3"))
+
+
+BAD_INPUTS = {
+    "empty.txt": b"",
+    "blank.md": b"\n \n\t\n",
+    "binary.txt": bytes(range(256)) * 4,
+    "latin1.txt": "Título\n\nAção e reação em São Paulo.\n".encode("latin-1"),
+    "artigo.pdf": b"%PDF-1.4 not an article",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS) + ["missing.txt"])
+def test_bad_articles_exit_2_with_one_line_and_leave_nothing(tmp_path, cli_env, name):
+    article = tmp_path / name
+    if name in BAD_INPUTS:
+        article.write_bytes(BAD_INPUTS[name])
+    out = tmp_path / "out"
+    result = run_cli(["build", article, "--voice", TINY, "--out", out], cli_env, check=False)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert name in result.stderr
+    assert not [p for p in out.glob("*") if not p.name.startswith(".")] if out.exists() else True
+    assert not list(out.glob(".*.tmp")) if out.exists() else True
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "missing-config"])
+def test_an_unreadable_voice_exits_2_naming_the_file(tmp_path, cli_env, damage):
+    voice = tmp_path / "pt_BR-quebrada-x_low.onnx"
+    shutil.copy(TINY, voice)
+    shutil.copy(f"{TINY}.json", f"{voice}.json")
+    if damage == "truncated":
+        voice.write_bytes(TINY.read_bytes()[: TINY.stat().st_size // 2])
+    elif damage == "garbage":
+        voice.write_bytes(b"<html>not found</html>")
+    else:
+        Path(f"{voice}.json").unlink()
+    out = tmp_path / "out"
+    result = run_cli(["build", ARTICLE, "--voice", voice, "--out", out], cli_env, check=False)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "pt_BR-quebrada-x_low.onnx" in result.stderr
+    assert not list(out.glob("*.mp3")) if out.exists() else True
