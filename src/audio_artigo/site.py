@@ -9,6 +9,7 @@ from ``audio_artigo/web``, rebuilt from the catalogue with the feed.
 from __future__ import annotations
 
 import hashlib
+import io
 import unicodedata
 import urllib.parse
 from datetime import datetime
@@ -80,8 +81,6 @@ def write_cover(out_dir: Path, config: PodcastConfig) -> str:
 
 def render_cover(title: str) -> bytes:
     """A square PNG: the show's title in white on dark blue, with a sound-wave mark."""
-    import io
-
     from PIL import Image, ImageDraw
 
     size = COVER_PIXELS

@@ -62,7 +62,7 @@ def feed(out_dir: Path) -> None:
 @click.command()
 @_output_folder
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port.")
 def serve(out_dir: Path, host: str, port: int) -> None:
     """Serve the output folder: index.html, feed.xml and the episodes."""
     from audio_artigo.server import serve as serve_folder
