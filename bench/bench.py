@@ -1,0 +1,195 @@
+"""Speed and memory of `audio-artigo build` against the piper CLI, measured side by side.
+
+    make bench                       # or: .venv/bin/python bench/bench.py [--runs 3] [--skip-hour]
+
+Needs ../shared (the reference article and the bench voices: untrained, with
+the architecture and cost of real Piper voices). Every figure is a ratio
+against a baseline measured in the same run, alternating the two commands, so
+a noisy machine slows both alike:
+
+  (a) python -m piper -m VOICE -i ARTICLE -f out.wav   (text -> WAV)
+  (b) audio-artigo build ARTICLE --voice VOICE          (article -> MP3 + chapters + VTT + feed),
+      from an empty cache (clips and the voice's optimised model alike)
+
+Wall time, CPU time (user + system, all descendants) and peak memory (resident
+memory summed over the whole process tree, sampled every 10 ms) of each;
+then `--workers 1`, the re-build after a one-sentence edit, the reference
+article repeated 10 times (about an hour of audio), and the normaliser's
+throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+ARTICLE = SHARED / "articles" / "ia-xangai.txt"
+VOICE = SHARED / "voices" / "pt_BR-bench-medium.onnx"
+EDIT = ("A conferência foi realizada de 21 a 23 de fevereiro em Xangai.",
+        "A conferência foi realizada de 20 a 23 de fevereiro em Xangai.")
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mib: float
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Resident bytes of a process and all its descendants, from /proc."""
+    import psutil
+
+    try:
+        root = psutil.Process(root_pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def measure(command: list[str], env: dict | None = None) -> Run:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{stderr.decode(errors='replace')}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, peak / 2**20)
+
+
+def piper_cli(article: Path, work: Path) -> list[str]:
+    return [sys.executable, "-m", "piper", "-m", str(VOICE), "-i", str(article), "-f", str(work / "out.wav")]
+
+
+def build_cli(article: Path, out: Path, *extra: str) -> list[str]:
+    return [str(ROOT / ".venv" / "bin" / "audio-artigo"), "build", str(article), "--voice", str(VOICE), "--out", str(out), *extra]
+
+
+def fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(*(statistics.median(getattr(r, f) for r in runs) for f in ("wall", "cpu", "peak_mib")))
+
+
+def row(label: str, run: Run, base: Run | None = None) -> str:
+    text = f"{label:<44} {run.wall:7.2f} s {run.cpu:7.2f} s {run.peak_mib:8.0f} MiB"
+    if base is not None:
+        text += f"   x{run.wall / base.wall:5.2f} wall  x{run.cpu / base.cpu:5.2f} cpu  x{run.peak_mib / base.peak_mib:5.2f} mem"
+    return text
+
+
+def ten_times(text: str) -> str:
+    """The article's body ten times, every sentence of each copy made unique
+    (the cache would otherwise synthesise each sentence only once)."""
+    title, *body = text.splitlines()
+    copies = []
+    for number in range(1, 11):
+        copies += [line.replace(". ", f", trecho {number}. ") for line in body]
+    return "\n".join([title, *copies])
+
+
+def normaliser_throughput() -> tuple[float, float]:
+    """MB/s over the reference article repeated 200 times, and ms for the article once."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from audio_artigo.normalize import normalize
+
+    text = ARTICLE.read_text(encoding="utf-8")
+    normalize(text)  # warm up: compile the rules
+    start = time.perf_counter()
+    normalize(text)
+    once = time.perf_counter() - start
+    big = "\n".join([text] * 200)
+    start = time.perf_counter()
+    for line in big.splitlines():
+        normalize(line)
+    return len(big.encode()) / 1e6 / (time.perf_counter() - start), once * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="alternating runs of (a) and (b) (default 3)")
+    parser.add_argument("--skip-hour", action="store_true", help="skip the one-hour article")
+    args = parser.parse_args()
+    if not VOICE.exists() or not ARTICLE.exists():
+        sys.exit(f"needs {VOICE} and {ARTICLE} (../shared)")
+
+    work = Path(tempfile.mkdtemp(prefix="audio-artigo-bench-"))
+    try:
+        env = dict(os.environ, AUDIO_ARTIGO_VOICES_URL="http://127.0.0.1:9/")
+        env.pop("AUDIO_ARTIGO_CACHE_DIR", None)
+        piper_runs, build_runs, one_worker_runs = [], [], []
+        for number in range(args.runs):
+            print(f"run {number + 1}/{args.runs} ...", file=sys.stderr)
+            piper_runs.append(measure(piper_cli(ARTICLE, fresh(work / "piper"))))
+            build_runs.append(measure(build_cli(ARTICLE, fresh(work / "build")), env))
+            one_worker_runs.append(measure(build_cli(ARTICLE, fresh(work / "one"), "--workers", "1"), env))
+        piper, full, one = median(piper_runs), median(build_runs), median(one_worker_runs)
+
+        # Re-build after a one-sentence edit, on the warm cache of the last full build.
+        edited = work / "ia-xangai.txt"
+        edited.write_text(ARTICLE.read_text(encoding="utf-8").replace(*EDIT), encoding="utf-8")
+        rebuilds = []
+        for number in range(args.runs):
+            out = work / "build"
+            edited.write_text(ARTICLE.read_text(encoding="utf-8").replace(EDIT[0], EDIT[1].replace("20", str(10 + number))), encoding="utf-8")
+            rebuilds.append(measure(build_cli(edited, out), env))
+        rebuild = median(rebuilds)
+
+        print()
+        print(f"{'':44} {'wall':>9} {'cpu':>9} {'peak':>12}   ratios to the piper CLI in the same run")
+        print(row("(a) piper CLI, text -> WAV", piper))
+        print(row("(b) audio-artigo build, empty cache", full, piper))
+        print(row("    build --workers 1, empty cache", one, piper))
+        print(row("    re-build after a one-sentence edit", rebuild, piper) + f"   x{rebuild.wall / full.wall:5.3f} of (b)")
+        if not args.skip_hour:
+            hour = work / "hora.txt"
+            hour.write_text(ten_times(ARTICLE.read_text(encoding="utf-8")), encoding="utf-8")
+            long_run = measure(build_cli(hour, fresh(work / "hour")), env)
+            print(row("    the article x10 (about an hour), empty cache", long_run, piper) + f"   x{long_run.peak_mib / full.peak_mib:5.2f} of (b)'s peak memory")
+        throughput, once_ms = normaliser_throughput()
+        print(f"normaliser: {throughput:.1f} MB/s of news text; the reference article in {once_ms:.1f} ms")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
