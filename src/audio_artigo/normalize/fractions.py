@@ -14,6 +14,7 @@ import re
 from audio_artigo.normalize import dates
 from audio_artigo.normalize.cardinals import cardinal
 from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.gender import FEMININE, counted_gender
 
 _SLASH = re.compile(r"(?<![\w/.,])(?P<a>[0-9]{1,3})/(?P<b>[0-9]{1,4})(?![\w/]|[.,][0-9])")
 _OF_AFTER = re.compile(r"[ \t]+(?:do|da|dos|das|de)\b")
@@ -29,7 +30,10 @@ _DENOMINATORS = {
 }
 
 
-def speak_fraction(numerator: int, denominator: int) -> str:
+def speak_fraction(numerator: int, denominator: int, feminine: bool = False) -> str:
+    """"dois terços", "sete onze avos"; a half alone is "meio"/"meia" ("1/2 xícara" -> "meia xícara")."""
+    if (numerator, denominator) == (1, 2):
+        return "meia" if feminine else "meio"
     if denominator in _DENOMINATORS:
         singular, plural = _DENOMINATORS[denominator]
         return cardinal(numerator) + " " + (singular if numerator == 1 else plural)
@@ -50,4 +54,7 @@ def match(text: str, pos: int) -> Hit | None:
             return Hit(found.end(), dates.speak_day_month(a, b))
     if b == 0:
         return None
-    return Hit(found.end(), speak_fraction(a, b))
+    if (a, b) == (1, 2) and of_after:
+        return Hit(found.end(), "metade")  # "1/2 da população"
+    feminine = not of_after and counted_gender(text, found.end()) == FEMININE
+    return Hit(found.end(), speak_fraction(a, b, feminine))

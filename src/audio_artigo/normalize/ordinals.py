@@ -2,8 +2,9 @@
 
 "ª" is feminine, "º" masculine. A degree sign after a number is an ordinal
 only where an ordinal can stand: after an article or preposition that
-introduces one ("o 5° lugar", "no 2° turno") or before "de <mês>" ("1° de
-maio"); elsewhere it is a temperature or an angle (see ``units``).
+introduces one ("o 5° lugar", "no 2° turno"), before a noun ordinals count
+("em 5° lugar") or before "de <mês>" ("1° de maio"); elsewhere it is a
+temperature or an angle (see ``units``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ _BEFORE_DEGREE_ORDINAL = re.compile(
     r"(?:^|\W)(?:o|os|do|dos|no|nos|ao|aos|pelo|pelos|seu|seus|este|neste|deste|esse|nesse|desse|um)[ \t]+$",
     re.IGNORECASE | re.ASCII,
 )
+# Nouns that an ordinal often counts: "5° lugar", "2° turno", "1° grau".
+_ORDINAL_NOUN_AFTER = re.compile(
+    r"[ \t]+(?:lugar|colocad[oa]s?|turno|andar|dia|ano|mês|aniversário|mandato|distrito|batalhão|ciclo|round|"
+    r"tempo|período|semestre|trimestre|bimestre|grau|escalão|escalao|time|vice|secretário|tenente|sargento)\b",
+    re.IGNORECASE,
+)
 _MONTH_AFTER = re.compile(
     r"[ \t]+de[ \t]+(?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)",
     re.IGNORECASE,
@@ -29,7 +36,11 @@ def match(text: str, pos: int) -> Hit | None:
     if not found:
         return None
     mark = found.group("mark")
-    if mark == "°" and not (_MONTH_AFTER.match(text, found.end()) or _BEFORE_DEGREE_ORDINAL.search(text[max(0, pos - 12) : pos])):
+    if mark == "°" and not (
+        _MONTH_AFTER.match(text, found.end())
+        or _ORDINAL_NOUN_AFTER.match(text, found.end())
+        or _BEFORE_DEGREE_ORDINAL.search(text[max(0, pos - 12) : pos])
+    ):
         return None
     spoken = ordinal(int(found.group("n")), feminine=mark == "ª")
     if found.group("plural"):

@@ -1,4 +1,7 @@
-"""Percentages: "3,4%", "75%", "10-15%", "10%-15%" (one "por cento" for the range)."""
+"""Percentages: "3,4%", "75%", "10-15%" (one sign for the range: one "por cento").
+
+"de 10% a 40%" has two signs and is read as written, each with its "por cento".
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.numbers import read_number
 
 _PERCENT = re.compile(r"[ \t\u00a0]?%")
-_RANGE_TO = re.compile(r"[ \t]?(?:[-–]|a|até)[ \t]?(?=[0-9])")
 
 
 def match(text: str, pos: int) -> Hit | None:
@@ -17,16 +19,9 @@ def match(text: str, pos: int) -> Hit | None:
         return None
     sign = _PERCENT.match(text, first.end)
     if sign:
-        end = sign.end()
-        second_start = _RANGE_TO.match(text, end)
-        if second_start:
-            second = read_number(text, second_start.end(), scales=False)
-            closing = second and _PERCENT.match(text, second.end)
-            if closing:
-                return Hit(closing.end(), f"{first.spoken()} a {second.spoken()} por cento")
-        return Hit(end, first.spoken() + " por cento")
+        return Hit(sign.end(), first.spoken() + " por cento")
     if text.startswith(("-", "–"), first.end):
-        second = read_number(text, first.end + 1, scales=False)
+        second = read_number(text, first.end + 1, scales=False, glued=True)
         closing = second and _PERCENT.match(text, second.end)
         if closing:
             return Hit(closing.end(), f"{first.spoken()} a {second.spoken()} por cento")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
+from audio_artigo.normalize import units
 from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.numbers import read_number
 
 _TIMES = re.compile(r"[ \t]?[xX×][ \t]?(?=[0-9])")
-_UNIT_AFTER = re.compile(r"[ \t]*(?:m|cm|mm|km|metros?|centímetros?|px|pixels?|pol|polegadas?)\b")
+_UNIT_AFTER = re.compile(r"[ \t]*(?:metros?|centímetros?|pixels?|polegadas?)\b")
 
 
 def match(text: str, pos: int) -> Hit | None:
@@ -25,6 +26,9 @@ def match(text: str, pos: int) -> Hit | None:
     second = read_number(text, times.end(), scales=False, glued=True)
     if second is None or (second.end < len(text) and (text[second.end].isalnum() or text[second.end] == "_")):
         return None
+    unit = units.with_unit(text, second)
+    if unit:  # "3x4 m" -> "três por quatro metros"
+        return Hit(unit.end, f"{first.spoken()} por {unit.spoken}")
     small = first.is_integer and second.is_integer and first.value <= 30 and second.value <= 30
     traction = text[max(0, pos - 8) : pos].rstrip().lower().endswith("tração")
     if small and not traction and not _UNIT_AFTER.match(text, second.end):

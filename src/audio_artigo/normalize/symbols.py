@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 
 from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.gender import FEMININE, counted_gender
 
 _SYMBOLS = {
     "&": "e", "§§": "parágrafos", "§": "parágrafo", "%": "por cento", "±": "mais ou menos",
-    "½": "meio", "¼": "um quarto", "¾": "três quartos", "⅓": "um terço", "⅔": "dois terços", "⅛": "um oitavo",
+"¼": "um quarto", "¾": "três quartos", "⅓": "um terço", "⅔": "dois terços", "⅛": "um oitavo",
     "≈": "aproximadamente",
 }
 _SYMBOL = re.compile("|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True)))
@@ -20,6 +21,8 @@ _SIGN = re.compile(r"(?<![\w+~×])(?P<sign>[+~×])[ \t]?(?=[0-9])")
 
 
 def match(text: str, pos: int) -> Hit | None:
+    if text.startswith("½", pos):  # "½ xícara" -> "meia xícara"
+        return Hit(pos + 1, "meia" if counted_gender(text, pos + 1) == FEMININE else "meio")
     found = _SIGN.match(text, pos)
     if found:
         return Hit(found.end(), _BEFORE_NUMBER[found.group("sign")] + " ")

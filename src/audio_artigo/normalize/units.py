@@ -46,9 +46,15 @@ def speak(number: Number, symbol: str) -> str:
 
 def match(text: str, pos: int) -> Hit | None:
     number = read_number(text, pos)
-    if number is None:
-        return None
+    return None if number is None else with_unit(text, number)
+
+
+def with_unit(text: str, number: Number) -> Hit | None:
+    """``number`` and the unit written after it, if one is."""
     found = _pattern().match(text, number.end)
     if not found:
         return None
-    return Hit(found.end(), speak(number, found.group("unit")))
+    spoken = speak(number, found.group("unit"))
+    if found.group("unit").endswith(".") and not text[found.end() :].strip():
+        spoken += "."  # "0,5 p.p." ends the sentence: its dot is the sentence's too
+    return Hit(found.end(), spoken)

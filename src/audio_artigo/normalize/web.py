@@ -34,6 +34,8 @@ def _name(part: str) -> str:
     """One name between separators: a number, a word, or letters spelled."""
     if is_digits(part):
         return number_words(part)
+    if any("0" <= c <= "9" for c in part):  # "g1" -> "gê um"
+        return " ".join(_name(piece) for piece in re.findall(r"[0-9]+|[^0-9]+", part))
     lower = part.lower()
     if lower == "www":
         return "dáblio dáblio dáblio"
