@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.engine import Hit, at_end
 from audio_artigo.normalize.tables import read_table
 
 _BEFORE_NUMBER = re.compile(r"[ \t\u00a0]*[0-9]")
@@ -42,6 +42,6 @@ def match(text: str, pos: int) -> Hit | None:
         return None
     if when == "name" and len(found.group()) == 2 and _AFTER_NAME.search(text[max(0, pos - 30) : pos]):
         return None
-    if found.group().endswith(".") and not text[end:].strip():
+    if found.group().endswith(".") and at_end(text, end):
         reading += "."
     return Hit(end, reading)

@@ -48,8 +48,31 @@ Matcher = Callable[[str, int], "Hit | None"]
 
 @dataclass(frozen=True)
 class Rule:
+    """A kind of token: its name, its matcher, and the kinds of character it can start with.
+
+    ``starts`` holds "d" (digit), "u" (capital letter), "l" (other letter),
+    "s" (anything else): a rule is only tried where it can match.
+    """
+
     name: str
     match: Matcher
+    starts: str = "duls"
+
+
+_ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
+
+
+def at_end(text: str, pos: int) -> bool:
+    """Whether only spaces follow ``pos`` (a final "etc." keeps its dot as the sentence's)."""
+    return _ONLY_SPACE_LEFT.match(text, pos) is not None
+
+
+def _kind(char: str) -> str:
+    if "0" <= char <= "9":
+        return "d"
+    if char.isalpha():
+        return "u" if char.isupper() else "l"
+    return "s"
 
 
 # Whitespace controls become a space; other controls, lone surrogates and the
@@ -62,7 +85,9 @@ _TRIGGER_PARTS = (
     r"\[\[",
     r"[0-9]",
     r"\((?=[0-9])",
-    rf"(?<!\w)[{_UPPER}]",
+    # a capital starts a token worth a look when the word has another capital,
+    # a digit, "$", "&", "-" or a dot (IA, G20, R$, P&G, Llama-3, Sr.), or stands alone (Pedro I)
+    rf"(?<!\w)[{_UPPER}](?=\w*[{_UPPER}0-9$&.@-]|(?!\w))",
     r"[$€£¥&%#@§°ºª½¼¾⅓⅔⅛+±×~≈]",
     r"(?<![\w.])[-−–](?=[0-9])",
     r"(?<!\w)[a-zß-öø-ÿ]\w*[.@:º°]",
@@ -99,8 +124,9 @@ def scan(text: str, rules: list[Rule], lexicon: Lexicon | None = None) -> tuple[
         rules = [Rule("lexicon", lexicon.match)] + rules
     text = clean(text)
     readings: list[Reading] = []
+    by_kind = {kind: [rule for rule in rules if kind in rule.starts] for kind in "duls"}
     for _ in range(_MAX_PASSES):
-        spoken, found = _one_pass(text, rules, trigger)
+        spoken, found = _one_pass(text, by_kind, trigger)
         if spoken == text:
             break
         readings += found
@@ -108,7 +134,7 @@ def scan(text: str, rules: list[Rule], lexicon: Lexicon | None = None) -> tuple[
     return text, readings
 
 
-def _one_pass(text: str, rules: list[Rule], trigger: re.Pattern[str]) -> tuple[str, list[Reading]]:
+def _one_pass(text: str, by_kind: dict[str, list[Rule]], trigger: re.Pattern[str]) -> tuple[str, list[Reading]]:
     out: list[str] = []
     readings: list[Reading] = []
     done = 0  # text[:done] has been copied or spoken
@@ -119,7 +145,7 @@ def _one_pass(text: str, rules: list[Rule], trigger: re.Pattern[str]) -> tuple[s
             break
         pos = found.start()
         hit = None
-        for rule in rules:
+        for rule in by_kind[_kind(text[pos])]:
             hit = rule.match(text, pos)
             if hit is not None and hit.end > pos:
                 break

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.engine import Hit, at_end
 from audio_artigo.normalize.numbers import Number, read_number
 from audio_artigo.normalize.tables import read_table
 
@@ -55,6 +55,6 @@ def with_unit(text: str, number: Number) -> Hit | None:
     if not found:
         return None
     spoken = speak(number, found.group("unit"))
-    if found.group("unit").endswith(".") and not text[found.end() :].strip():
+    if found.group("unit").endswith(".") and at_end(text, found.end()):
         spoken += "."  # "0,5 p.p." ends the sentence: its dot is the sentence's too
     return Hit(found.end(), spoken)
