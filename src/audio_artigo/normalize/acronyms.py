@@ -27,10 +27,10 @@ _ACRONYM = re.compile(
 # Mixed-case acronyms of the lexicon (CNPq, UnB, PCdoB) are matched as whole words.
 _WORD = re.compile(r"(?<!\w)[\w&]{2,40}(?!\w)")
 
-_ONSET = r"(?:[bcdfgkptv][rl]|ch|lh|nh|qu|gu|[bcdfghjklmnpqrstvxz])"
-_NUCLEUS = r"[aeiou]{1,2}"
+_ONSET = r"(?:[bcdfgkptv][rl]|ch|lh|nh|qu|gu|[bcdfghjklmnpqrstvwxz])"
+_NUCLEUS = r"[aeiouy]{1,2}"
 _CODA = r"(?:ns|rs|[lmnrsxz])"
-_SYLLABLES = re.compile(rf"(?:{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiou]))?)+")
+_SYLLABLES = re.compile(rf"(?:{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiouy]))?)+")
 
 
 @cache

@@ -1,9 +1,9 @@
 """Fractions, and day/month dates that look like them: "2/3", "3/4", "1/10" vs "31/1".
 
-"a/b" is a date when it can be one and either the context says so (after
-"em", "dia", "até"...) or it cannot be a proper fraction ("31/1", "15/3");
-it is a fraction otherwise, and always before "do/da/dos/das/de"
-("2/3 do orçamento"). Fractions read with ordinal denominators up to ten
+"a/b" is a fraction before "do/da/dos/das/de" ("2/3 do orçamento"). Otherwise
+it is a date when it can be one and either the context says so (after "em",
+"dia", "até"...), or it is no common fraction: "31/1", "15/3", "7/9" are
+dates, "1/4", "2/3", "3/8" are fractions. Fractions read with ordinal denominators up to ten
 ("dois terços"), "avos" above ("sete onze avos").
 """
 
@@ -30,6 +30,10 @@ _DENOMINATORS = {
 }
 
 
+# Fractions news writes with digits; "1/6" or "7/9" with no "do/da" after them are dates.
+_COMMON_DENOMINATORS = frozenset({2, 3, 4, 5, 8, 10})
+
+
 def speak_fraction(numerator: int, denominator: int, feminine: bool = False) -> str:
     """"dois terços", "sete onze avos"; a half alone is "meio"/"meia" ("1/2 xícara" -> "meia xícara")."""
     if (numerator, denominator) == (1, 2):
@@ -50,7 +54,7 @@ def match(text: str, pos: int) -> Hit | None:
     of_after = _OF_AFTER.match(text, found.end())
     if dates.valid(a, b) and not of_after:
         date_context = _DATE_BEFORE.search(text[max(0, pos - 20) : pos])
-        if date_context or a >= b:
+        if date_context or a >= b or b not in _COMMON_DENOMINATORS:
             return Hit(found.end(), dates.speak_day_month(a, b))
     if b == 0:
         return None

@@ -26,6 +26,7 @@ SCALE_WORDS = frozenset(
 # "de 21 a 23 vítimas", "2 ou 3 casas", "2 e 3 vagas", "21-23"
 _RANGE_LINK = re.compile(r"[ \t]*(?:a|e|ou|até|-|–|/)[ \t]*[0-9][0-9.,]*")
 _NEXT_WORD = re.compile(r"[ \t]*([^\W\d_]+(?:-[^\W\d_]+)*)")
+_TIME_OF_DAY = re.compile(r"[ \t]+(?:manhã|tarde|noite|madrugada)\b")
 _LOOKAHEAD_WORDS = 4
 
 
@@ -81,8 +82,8 @@ def counted_gender(text: str, pos: int) -> str:
             continue
         if word in SCALE_WORDS:
             return MASCULINE
-        if word == "das":
-            return FEMININE
+        if word == "das" or (word == "da" and _TIME_OF_DAY.match(text, pos)):
+            return FEMININE  # "duas das empresas", "às duas da tarde"
         if word == "dos":
             return MASCULINE
         gender = word_gender(word)

@@ -4,7 +4,7 @@
 "imprensa@orgao.gov.br" -> "imprensa arroba orgao ponto gov ponto bê erre";
 "#ForaDaCaixa" -> "hashtag Fora Da Caixa"; "@fulano" -> "arroba fulano".
 The scheme ("https://") is not read. Each name between dots is read as a
-word when Portuguese can pronounce it and spelled otherwise (as acronyms are).
+word, except short ones that Portuguese cannot pronounce, which are spelled.
 """
 
 from __future__ import annotations
@@ -39,9 +39,13 @@ def _name(part: str) -> str:
     lower = part.lower()
     if lower == "www":
         return "dáblio dáblio dáblio"
-    if pronounceable(lower) or lower in ("com", "gov", "org", "net", "edu", "info"):
+    if lower in ("com", "gov", "org", "net", "edu", "info"):
         return lower
-    return spell(lower) or lower
+    # short names that Portuguese cannot pronounce are initials ("ibge", "stf", "br");
+    # longer ones are brands and words, which eSpeak reads well enough ("youtube")
+    if len(lower) <= 4 and not pronounceable(lower):
+        return spell(lower) or lower
+    return lower
 
 
 def _camel_words(name: str) -> str:
