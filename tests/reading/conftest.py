@@ -1,0 +1,60 @@
+"""Fixtures and helpers for the reading tests: the example articles and a
+"no text lost" check on the alphanumeric words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from audio_artigo.clutter import remove_clutter
+from audio_artigo.model import Article, Script
+
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@pytest.fixture
+def ia_xangai() -> Path:
+    return EXAMPLES / "ia-xangai.txt"
+
+
+@pytest.fixture
+def safra() -> Path:
+    return DATA / "safra-recorde.md"
+
+
+@pytest.fixture
+def vacinacao() -> Path:
+    return DATA / "vacinacao-sp.html"
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def script_words(script: Script) -> list[str]:
+    return [word for chapter in script.chapters for paragraph in chapter.paragraphs for segment in paragraph for word in words(segment.text)]
+
+
+def expected_words(article: Article, keep_related: bool = False) -> list[str]:
+    """The words the script must read, in order: title, byline, then the body without its clutter."""
+    expected = words(article.title) + words(article.byline or "")
+    for section in remove_clutter(article.sections, keep_related=keep_related):
+        expected += words(section.title or "")
+        for block in section.blocks:
+            expected += words(block.text)
+    return expected
+
+
+def read_cases(name: str) -> list[tuple[str, str]]:
+    """``input~expected`` lines of a case file in data/ (``#`` comments)."""
+    cases = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            text, _, expected = line.partition("~")
+            cases.append((text, expected))
+    return cases

@@ -1,0 +1,43 @@
+"""`audio-artigo segment`: the outline, the JSON shape, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from audio_artigo.cli import cli
+
+
+def test_outline_marks_chapters_paragraphs_and_quotes(safra):
+    result = CliRunner().invoke(cli, ["segment", str(safra)])
+    assert result.exit_code == 0
+    lines = result.stdout_bytes.decode("utf-8").splitlines()
+    assert lines[0] == "Safra de grãos deve bater recorde e movimentar R$ 1,2 trilhão em 2025"
+    assert "Chapter 2: Clima ajudou no Centro-Oeste" in lines
+    assert "  ¶ » Foi a melhor janela de plantio dos últimos 5 anos. O produtor conseguiu plantar no tempo certo e colher sem chuva em cima" in lines
+    assert "    afirmou o presidente da Aprosoja-MT, Lucas Costa Beber, em entrevista coletiva em Cuiabá." in lines
+
+
+def test_json_has_exactly_the_documented_shape(vacinacao):
+    result = CliRunner().invoke(cli, ["segment", "--json", str(vacinacao)])
+    script = json.loads(result.stdout_bytes.decode("utf-8"))
+    assert set(script) == {"title", "chapters"}
+    for chapter in script["chapters"]:
+        assert set(chapter) == {"title", "paragraphs"}
+        for paragraph in chapter["paragraphs"]:
+            for segment in paragraph:
+                assert set(segment) == {"kind", "text"} and segment["kind"] in ("narration", "quote")
+    output = result.stdout_bytes.decode("utf-8")
+    assert "vacinação" in output and "\\u" not in output  # UTF-8, not ASCII escapes
+
+
+def test_bad_input_is_one_line_on_stderr_and_exit_status_2(tmp_path):
+    article = tmp_path / "binario.txt"
+    article.write_bytes(b"\x00\x01\x02")
+    done = subprocess.run([sys.executable, "-m", "audio_artigo", "segment", str(article)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and str(article) in done.stderr and "binary" in done.stderr
