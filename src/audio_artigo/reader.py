@@ -469,12 +469,14 @@ class _HtmlCollector:
             self.open[tag] += 1
 
     def _leave(self, tag: str) -> None:
+        if tag == "q":
+            self.open["q"] -= 1
+            self.pieces.append("’" if self.open["q"] else "”")
+            return
+        if tag in _HTML_BLOCKS:
+            self._end_block()  # while the element still counts as open
         if tag in self.open:
             self.open[tag] -= 1
-        if tag == "q":
-            self.pieces.append("’" if self.open["q"] else "”")
-        if tag in _HTML_BLOCKS:
-            self._end_block()
         if tag in _HTML_HEADINGS:
             self.heading = None
 

@@ -31,15 +31,14 @@ _OPENING_MARKS = "“„«\"‘'—―–- "
 def segment(article: Article, keep_related: bool = False) -> Script:
     """The Script of an article; ``keep_related`` keeps "Leia também" blocks."""
     sections = remove_clutter(article.sections, keep_related=keep_related)
-    opening = Chapter(article.title, [[Segment("narration", article.title)]])
-    if article.byline:
-        opening.paragraphs.append([Segment("narration", article.byline)])
+    opening = Chapter(article.title, _heading(article.title))
+    opening.paragraphs += _heading(article.byline or "")
     chapters = [opening]
     by_section = any(section.title for section in sections)
     first_paragraph = True
     for section in sections:
         if section.title:
-            chapters.append(Chapter(section.title, [[Segment("narration", section.title)]]))
+            chapters.append(Chapter(section.title, _heading(section.title)))
         previous: QuotedParagraph | None = None
         for paragraph in quote_paragraphs(section.blocks):
             if not paragraph.segments:
@@ -50,6 +49,11 @@ def segment(article: Article, keep_related: bool = False) -> Script:
             previous = paragraph
             first_paragraph = False
     return Script(title=article.title, chapters=chapters, byline=article.byline, lead=_lead(sections))
+
+
+def _heading(text: str) -> list[list[Segment]]:
+    """A title, byline or heading read as a paragraph of its own (none if it has no words)."""
+    return [[Segment("narration", text.strip())]] if any(character.isalnum() for character in text) else []
 
 
 def _starts_chapter(paragraph: QuotedParagraph, previous: QuotedParagraph | None) -> bool:

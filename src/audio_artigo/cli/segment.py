@@ -22,8 +22,7 @@ def segment(article: Path, as_json: bool, keep_related: bool) -> None:
         text = json.dumps(script.to_json(), ensure_ascii=False, indent=2)
     else:
         text = _outline(script)
-    # UTF-8 whatever the terminal's locale says.
-    click.get_binary_stream("stdout").write((text + "\n").encode("utf-8"))
+    click.echo(text.encode("utf-8"))  # bytes: UTF-8 whatever the terminal's locale says
 
 
 def _outline(script) -> str:
