@@ -85,9 +85,10 @@ _TRIGGER_PARTS = (
     r"\[\[",
     r"[0-9]",
     r"\((?=[0-9])",
-    # a capital starts a token worth a look when the word has another capital,
-    # a digit, "$", "&", "-" or a dot (IA, G20, R$, P&G, Llama-3, Sr.), or stands alone (Pedro I)
-    rf"(?<!\w)[{_UPPER}](?=\w*[{_UPPER}0-9$&.@-]|(?!\w))",
+    # a capital starts a token worth a look when the word has another capital, a digit,
+    # "$", "&", "-", "@" or a dot (IA, G20, R$, P&G, Llama-3, Sr.), stands alone (Pedro I)
+    # or comes before a number (Km 32)
+    rf"(?<!\w)[{_UPPER}](?=\w*[{_UPPER}0-9$&.@-]|(?!\w)|\w*[ \t][0-9])",
     r"[$€£¥&%#@§°ºª½¼¾⅓⅔⅛+±×~≈]",
     r"(?<![\w.])[-−–](?=[0-9])",
     r"(?<!\w)[a-zß-öø-ÿ]\w*[.@:º°]",

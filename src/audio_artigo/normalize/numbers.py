@@ -30,7 +30,7 @@ _SCALE_WORDS = {
 # "2.0", "192.168.0.1": dots that are not thousands separators.
 _DOTTED = re.compile(r"(?:\.[0-9]{1,12}){1,6}(?![0-9])")
 # "2010-2020", "10–15": a range; the second number must not be glued to more text.
-_RANGE = re.compile(r"[-–](?P<second>[0-9]{1,4})(?![0-9]|[.,][0-9]|[^\W\d_])")
+_RANGE = re.compile(r"[-–](?P<second>0|[1-9][0-9]{0,3})(?![0-9]|[.,][0-9]|[^\W\d_])")
 # Followed by a letter, the digits belong to another kind of token (5G, 14h30, 1º).
 _GLUED = re.compile(r"[^\W\d_]")
 _LONGEST_CODE = 15  # longer digit strings are read digit by digit

@@ -1,8 +1,11 @@
-"""Phone numbers, read in digit groups: "(21) 2222-3333" -> "dois um, dois dois dois dois, três três três três".
+"""Phone numbers and document numbers, read in digit groups.
 
+"(21) 2222-3333" -> "dois um, dois dois dois dois, três três três três".
 A number is a phone when it has an area code in brackets, a "+" country
 code, the 0800/0300 prefix, or the "NNNN-NNNN" / "9NNNN-NNNN" shape that is
-not a range of years ("2010-2020" is left to ``numbers``).
+not a range of years ("2010-2020" is left to ``numbers``). CPF
+("123.456.789-00"), CNPJ ("12.345.678/0001-90") and CEP ("01310-100")
+numbers are read the same way, digit by digit in their groups.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ _PHONE = re.compile(
     r"(?:\((?P<area>[0-9]{2,3})\)[ \t]?|(?P<bare_area>[0-9]{2})[ \t](?=[0-9]{4,5}[-. ][0-9]{4}))?"
     r"(?P<first>[0-9]{4,5})[-. ](?P<second>[0-9]{4})(?![\w-]|[.,][0-9])"
 )
+_DOCUMENT = re.compile(
+    r"(?<![\w.,/-])(?:[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{2}\.[0-9]{3}\.[0-9]{3}/[0-9]{4}-[0-9]{2}|[0-9]{5}-[0-9]{3})"
+    r"(?![\w/-]|[.,][0-9])"
+)
 _TOLL_FREE = re.compile(r"(?<![\w.,])(?P<prefix>0[38]00)[ \t-]?(?P<first>[0-9]{3})[ \t-]?(?P<second>[0-9]{4})(?![\w-]|[.,][0-9])")
 
 
@@ -25,6 +32,9 @@ def _is_year_range(first: str, second: str) -> bool:
 
 
 def match(text: str, pos: int) -> Hit | None:
+    found = _DOCUMENT.match(text, pos)
+    if found:
+        return Hit(found.end(), ", ".join(digits(group) for group in re.split(r"[.\-/]", found.group())))
     found = _TOLL_FREE.match(text, pos)
     if found:
         return Hit(found.end(), ", ".join(digits(found.group(g)) for g in ("prefix", "first", "second")))
