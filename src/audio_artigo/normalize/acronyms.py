@@ -28,9 +28,10 @@ _ACRONYM = re.compile(
 _WORD = re.compile(r"(?<!\w)[\w&]{2,40}(?!\w)")
 
 _ONSET = r"(?:[bcdfgkptv][rl]|ch|lh|nh|qu|gu|[bcdfghjklmnpqrstvwxz])"
-_NUCLEUS = r"[aeiouy]{1,2}"
+_NUCLEUS = r"[aeiouy]{1,3}+"
 _CODA = r"(?:ns|rs|[lmnrsxz])"
-_SYLLABLES = re.compile(rf"(?:{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiouy]))?)+")
+# Each syllable is atomic and its vowels possessive: a long word that fails fails at once.
+_SYLLABLES = re.compile(rf"(?>{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiouy]))?)+")
 
 
 @cache

@@ -18,13 +18,13 @@ _TOKEN = re.compile(r"(?<![\w-])(?=[\w-]{0,60}[0-9])(?=[\w-]{0,60}[^\W\d_])[^\W_
 _PIECES = re.compile(r"[0-9]+|[^\W\d_]+")
 
 
-def _piece(piece: str, whole: str) -> str:
+def _piece(piece: str) -> str:
     if is_digits(piece):
         return digits(piece) if piece.startswith("0") and len(piece) > 1 else number_words(piece)
+    if len(piece) == 1:
+        return spell(piece) or piece  # "G7" -> "gê sete", "GPT-4o" -> "... quatro ó"
     if piece.isupper():
-        return read_acronym(piece) if len(piece) > 1 else spell(piece)
-    if len(piece) == 1 and piece.islower() and whole.isupper() is False and piece not in "ae":
-        return spell(piece)  # "GPT-4o" -> "... quatro ó"
+        return read_acronym(piece)
     return piece
 
 
@@ -36,4 +36,4 @@ def match(text: str, pos: int) -> Hit | None:
     pieces = _PIECES.findall(token)
     if not any(is_digits(p) for p in pieces) or not any(not is_digits(p) for p in pieces):
         return None
-    return Hit(found.end(), " ".join(_piece(p, token) for p in pieces))
+    return Hit(found.end(), " ".join(_piece(p) for p in pieces))

@@ -15,7 +15,7 @@ from audio_artigo.normalize.cardinals import cardinal, decimal, digits, number_w
 from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.gender import FEMININE, counted_gender
 
-# A number starts a token: not glued to a letter or digit before it.
+# "48.312", "1.518,00", "-3", "0,05" (whether it starts a token is checked in read_number)
 _NUMBER = re.compile(
     r"(?P<sign>[-−](?=[0-9]))?"
     r"(?P<int>[0-9]{1,3}(?:\.[0-9]{3})+(?![0-9])|[0-9]+)"
@@ -49,7 +49,7 @@ class Number:
 
     @property
     def value(self) -> float:
-        whole = float(self.integer) if len(self.integer) < 300 else float("inf")
+        whole = float(self.integer)  # inf for absurdly long digit strings, which is fine here
         if self.fraction:
             whole += float("0." + self.fraction[:15])
         return -whole if self.negative else whole
@@ -142,7 +142,8 @@ def match(text: str, pos: int) -> Hit | None:
                 ranged.end(),
                 number.spoken(feminine) + " a " + number_words(second, feminine),
             )
-    feminine = number.scale not in _SCALE_WORDS and counted_gender(text, end) == FEMININE
+    # "dois milhões de pessoas": a scale word is what is counted, and it is masculine
+    feminine = number.scale in (None, "mil") and counted_gender(text, end) == FEMININE
     return Hit(end, number.spoken(feminine))
 
 
