@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from audio_artigo.normalize.cardinals import cardinal, decimal, digits, number_words
 from audio_artigo.normalize.engine import Hit
@@ -93,6 +94,7 @@ def _exact_thousands(integer: str, fraction: str) -> int | None:
     return int(integer) * 1000 + int((fraction or "0").ljust(3, "0"))
 
 
+@lru_cache(maxsize=64)  # money, percent, units and numbers all read the number at the same place
 def read_number(text: str, pos: int, scales: bool = True, glued: bool = False) -> Number | None:
     """The number written at ``pos``, with the scale word after it when ``scales``.
 
