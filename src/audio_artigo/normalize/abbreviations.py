@@ -1,7 +1,7 @@
 """Abbreviations: "Sr." -> "senhor", "pág. 12" -> "página doze", "R. Augusta" -> "Rua Augusta", "etc.".
 
 ``data/abbreviations.tsv`` lists each with when it is one: always, only
-before a number ("p. 12"), or only before a capitalised word ("S. Paulo").
+before a number ("p. 12"), or only before a name ("S. Paulo", "R. 25 de Março").
 An abbreviation that ends the text keeps its full stop as the sentence's.
 """
 
@@ -14,7 +14,7 @@ from audio_artigo.normalize.engine import Hit, at_end
 from audio_artigo.normalize.tables import read_table
 
 _BEFORE_NUMBER = re.compile(r"[ \t\u00a0]*[0-9]")
-_BEFORE_NAME = re.compile(r"[ \t\u00a0]+(?:(?:da|de|do|das|dos)[ \t\u00a0]+)?[A-ZÀ-Ý]")
+_BEFORE_NAME = re.compile(r"[ \t\u00a0]+(?:(?:da|de|do|das|dos)[ \t\u00a0]+)?[A-ZÀ-Ý0-9]")
 # "João S. Silva": after a name, a capital and a dot are an initial, not "São" or "Rua".
 _AFTER_NAME = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+[ \t\u00a0]+$")
 
