@@ -301,31 +301,36 @@ def _blockquote_spans(text: str) -> list[_Span]:
 
 def _segments(text: str, spans: list[_Span]) -> list[Segment]:
     segments: list[Segment] = []
+    narration: list[str] = []  # narration waiting for the next quotation
     cursor = 0
     for span in spans:
-        _add_narration(segments, text[cursor : span.outer_start], after_quote=cursor > 0, before_quote=True)
+        narration.append(_narration(text[cursor : span.outer_start], after_quote=cursor > 0, before_quote=True))
         quote = _strip_leading(text[span.inner_start : span.inner_end], ",;").strip()
         if _WORD.search(quote):
+            _add_narration(segments, narration)
             segments.append(Segment("quote", quote))
         cursor = span.outer_end
-    _add_narration(segments, text[cursor:], after_quote=bool(spans), before_quote=False)
+    narration.append(_narration(text[cursor:], after_quote=bool(spans), before_quote=False))
+    _add_narration(segments, narration)
     return segments
 
 
-def _add_narration(segments: list[Segment], piece: str, after_quote: bool, before_quote: bool) -> None:
-    # Drop what only joined the narration to a quotation: the ", " and
-    # dashes of "”, disse" and "— disse —".
+def _narration(piece: str, after_quote: bool, before_quote: bool) -> str:
+    """A stretch of narration, without what only joined it to a quotation (the
+    ", " and dashes of "”, disse" and "— disse —"); "" if it has no words."""
     if after_quote:
         piece = _strip_leading(piece, ",;." + _DASHES)
     if before_quote:
         piece = _strip_trailing(piece, _DASHES)
     piece = piece.strip()
-    if not _WORD.search(piece):
-        return  # nothing to say: a stray mark or dash
-    if segments and segments[-1].kind == "narration":
-        segments[-1] = Segment("narration", f"{segments[-1].text} {piece}")
-    else:
-        segments.append(Segment("narration", piece))
+    return piece if _WORD.search(piece) else ""
+
+
+def _add_narration(segments: list[Segment], narration: list[str]) -> None:
+    text = " ".join(piece for piece in narration if piece)
+    if text:
+        segments.append(Segment("narration", text))
+    narration.clear()
 
 
 def _strip_leading(text: str, characters: str) -> str:

@@ -290,6 +290,10 @@ _HTML_DROPPED = [
 _BYLINE_CLASSES = ("byline", "author", "autor", "assinatura")
 _BYLINE_MAX_CHARS = 120
 _ARTICLES_COMPARED = 20
+_BEFORE_TITLE_MAX_WORDS = 30
+"""Text this short before the headline is a kicker or breadcrumbs ("Economia > Agro"), not the article."""
+_SUBTITLE_MIN_WORDS = 7
+"""An <h2> right under the headline and this long is the subtitle, not a section heading."""
 _LINE_BREAK = object()
 
 
@@ -301,9 +305,7 @@ def _parse_html(text: str, name: str) -> _Parsed:
     title = title or _meta(soup, property="og:title") or _page_title(soup)
     _drop_non_article(root)
     byline = _take_byline_elements(root) or _byline_from_name(_meta(soup, name="author"))
-    if heading is not None and heading.parent is not None:
-        heading.extract()
-    collector = _HtmlCollector()
+    collector = _HtmlCollector(title_element=heading)
     collector.walk(root)
     return _Parsed(title=title, sections=collector.sections, identity=_canonical_url(soup), byline=byline)
 
@@ -425,13 +427,19 @@ def _is_text(node) -> bool:
 
 class _HtmlCollector:
     """Turns an element tree into sections of blocks, in one pass without recursion
-    (a page may nest elements thousands deep)."""
+    (a page may nest elements thousands deep).
 
-    def __init__(self) -> None:
+    ``title_element`` (the headline) is not read: a kicker or breadcrumbs
+    before it are dropped, and a long <h2> right after it is the subtitle.
+    """
+
+    def __init__(self, title_element=None) -> None:
         self.builder = _SectionBuilder()
         self.pieces: list = []  # text of the block being read, and _LINE_BREAK for <br>
         self.open: dict[str, int] = {"blockquote": 0, "li": 0, "footer": 0, "q": 0}
         self.heading: str | None = None
+        self.title_element = title_element
+        self.right_after_title = False
 
     @property
     def sections(self) -> list[Section]:
@@ -446,6 +454,8 @@ class _HtmlCollector:
             if isinstance(node, NavigableString):
                 if _is_text(node):
                     self.pieces.append(str(node))
+            elif node is self.title_element:
+                self._reach_title()
             elif leaving:
                 self._leave(node.name)
             else:
@@ -453,6 +463,14 @@ class _HtmlCollector:
                 stack.append((node, True))
                 stack.extend((child, False) for child in reversed(node.contents))
         self._end_block()
+
+    def _reach_title(self) -> None:
+        self._end_block()
+        sections = self.builder.sections
+        before = " ".join(block.text for block in sections[0].blocks)
+        if len(sections) == 1 and len(before.split()) <= _BEFORE_TITLE_MAX_WORDS:
+            self.builder = _SectionBuilder()
+        self.right_after_title = True
 
     def _enter(self, tag: str) -> None:
         if tag == "br":
@@ -483,10 +501,14 @@ class _HtmlCollector:
     def _end_block(self) -> None:
         paragraphs = self._paragraphs()
         self.pieces = []
-        if self.heading in ("h1", "h2"):
-            if paragraphs:
-                self.builder.start_section(" ".join(paragraphs))
+        if not paragraphs:
             return
+        subtitle_place, self.right_after_title = self.right_after_title, False
+        if self.heading in ("h1", "h2"):
+            text = " ".join(paragraphs)
+            if not (subtitle_place and self.heading == "h2" and len(text.split()) >= _SUBTITLE_MIN_WORDS):
+                self.builder.start_section(text)
+                return
         if self.open["footer"]:
             kind: BlockKind = "paragraph"  # the attribution under a block quotation
             paragraphs = [paragraph.lstrip("—–- ") for paragraph in paragraphs]

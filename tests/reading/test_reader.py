@@ -273,3 +273,26 @@ def test_missing_files_and_folders_raise_input_errors(tmp_path):
     folder.mkdir()
     with pytest.raises(InputError, match="is a directory"):
         read_article(folder)
+
+
+def test_html_kicker_before_the_headline_goes_and_a_long_h2_under_it_is_the_subtitle(tmp_path):
+    html = """<html><body><article><header>
+<a class="kicker" href="/economia">Economia</a> <span>Agronegócio</span>
+<h1>Safra deve bater recorde</h1>
+<h2>Estimativa da Conab aponta colheita de 322,3 milhões de toneladas</h2>
+</header>
+<p>Primeiro parágrafo.</p><h2>Clima</h2><p>Choveu.</p></article></body></html>"""
+    article = read_article(write(tmp_path, "p.html", html))
+    assert article.title == "Safra deve bater recorde"
+    assert article.sections == [
+        Section(None, [Block("paragraph", "Estimativa da Conab aponta colheita de 322,3 milhões de toneladas"), Block("paragraph", "Primeiro parágrafo.")]),
+        Section("Clima", [Block("paragraph", "Choveu.")]),
+    ]
+
+
+def test_html_text_before_a_late_headline_is_kept(tmp_path):
+    body = "<p>" + "Um parágrafo longo do corpo da matéria. " * 10 + "</p>"
+    html = f"<html><body><main>{body}<h1>Manchete no fim</h1><p>Depois.</p></main></body></html>"
+    article = read_article(write(tmp_path, "p.html", html))
+    assert article.title == "Manchete no fim"
+    assert [block.text for block in article.sections[0].blocks][1:] == ["Depois."]

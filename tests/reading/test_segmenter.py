@@ -77,12 +77,15 @@ def test_acceptance_2_ia_xangai(ia_xangai):
     assert chapters[1]["title"] == "Nos últimos anos, Xangai tem reforçado…"
 
 
+# Times are CPU seconds of this process, so a busy machine does not fail them.
+
+
 def test_acceptance_3_unbalanced_marks_lose_nothing_and_are_fast():
     paragraph = "Ele disse “que não voltaria » e saiu « sem « falar” com ninguém \" e mais “texto. " * 2000
     article = Article("Título", [Section(None, [Block("paragraph", paragraph), Block("paragraph", "“Outro sem fim")])], "x", "x")
-    started = time.perf_counter()
+    started = time.process_time()
     script = segment(article)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert script_words(script) == expected_words(article)
 
 
@@ -91,9 +94,9 @@ def test_acceptance_3_a_single_50000_word_paragraph_is_fast_and_whole():
     paragraph = sentence * (50_000 // len(words(sentence)) + 1)
     article = Article("Título", [Section(None, [Block("paragraph", paragraph)])], "x", "x")
     assert len(words(paragraph)) >= 50_000
-    started = time.perf_counter()
+    started = time.process_time()
     script = segment(article)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert script_words(script) == expected_words(article)
 
 
