@@ -35,7 +35,7 @@ class Hit:
     spoken: str
 
 
-class Lexicon(Protocol):
+class UserLexicon(Protocol):
     """The user lexicon as the scanner sees it (see ``lexicon.py``)."""
 
     def match(self, text: str, pos: int) -> Hit | None: ...
@@ -111,7 +111,7 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", _WHITESPACE_CONTROL.sub(" ", text))
 
 
-def scan(text: str, rules: list[Rule], lexicon: Lexicon | None = None) -> tuple[str, list[Reading]]:
+def scan(text: str, rules: list[Rule], lexicon: UserLexicon | None = None) -> tuple[str, list[Reading]]:
     """Run ``rules`` over ``text`` until it no longer changes: the spoken text and the readings.
 
     One pass nearly always suffices; the next pass finds nothing to read and
