@@ -1,5 +1,5 @@
 """Removing what a news page prints around the article: related links, photo
-credits, share prompts, advertising labels.
+credits, share prompts, advertising labels, datelines.
 
 The trigger phrases are data (``data/clutter.tsv``, where each kind is
 explained); they are matched without regard to case or accents, and only on
@@ -18,13 +18,15 @@ from functools import cache
 from audio_artigo.model import Block, Section
 from audio_artigo.reader import read_data_table
 
-RELATED, CREDIT, SHARE, AD = "related", "credit", "share", "ad"
+RELATED, CREDIT, SHARE, AD, DATELINE = "related", "credit", "share", "ad", "dateline"
 
 SHORT_BLOCK_WORDS = 30
 """Credits, share prompts and one-line related links are never longer than this."""
 HEADLINE_WORDS = 20
 """A related link written as a plain line: a headline (short, no final period)."""
+DATELINE_WORDS = 12
 
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}\b")
 _WORD = re.compile(r"[^\W_]+")
 _PHRASE_END = ":—–|»›>-"
 
@@ -35,6 +37,7 @@ class _Phrases:
     credit: tuple[str, ...]
     share: tuple[str, ...]
     ad: tuple[str, ...]
+    dateline: tuple[str, ...]
     inline_credit: re.Pattern
     """ "(Foto: Fulano/Agência)" inside a paragraph."""
 
@@ -42,7 +45,7 @@ class _Phrases:
 @cache
 def _phrases() -> _Phrases:
     table = read_data_table("clutter.tsv")
-    by_kind: dict[str, list[str]] = {RELATED: [], CREDIT: [], SHARE: [], AD: []}
+    by_kind: dict[str, list[str]] = {RELATED: [], CREDIT: [], SHARE: [], AD: [], DATELINE: []}
     for phrase, kind in table.items():
         by_kind[kind].append(phrase)
     credit_words = "|".join(re.escape(phrase) for phrase in by_kind[CREDIT])
@@ -51,6 +54,7 @@ def _phrases() -> _Phrases:
         credit=tuple(_fold(phrase) for phrase in by_kind[CREDIT]),
         share=tuple(_fold(phrase) for phrase in by_kind[SHARE]),
         ad=tuple(_fold(phrase) for phrase in by_kind[AD]),
+        dateline=tuple(_fold(phrase) for phrase in by_kind[DATELINE]),
         inline_credit=re.compile(rf"\((?:{credit_words})\s*:[^()]{{0,200}}\)", re.IGNORECASE),
     )
 
@@ -84,6 +88,7 @@ def is_clutter(text: str, keep_related: bool = False) -> bool:
         or _is_credit(text)
         or _is_share_prompt(text)
         or (len(text) < 80 and _fold(_core(text)) in _phrases().ad)
+        or _is_dateline(text)
     )
 
 
@@ -150,12 +155,20 @@ def _is_share_prompt(text: str) -> bool:
     return _starts_with_phrase(text, _phrases().share, needs_colon=False)
 
 
+def _is_dateline(text: str) -> bool:
+    """ "10/02/2025 18h42 · Atualizado há 2 horas", "Publicado em 12 de maio" """
+    if _more_words_than(text, DATELINE_WORDS) or text.rstrip()[-1:] in ".!?":
+        return False
+    return bool(_DATE.match(text.lstrip())) or _starts_with_phrase(text, _phrases().dateline, needs_colon=False)
+
+
 def _starts_with_phrase(text: str, phrases: tuple[str, ...], needs_colon: bool) -> bool:
     """A short block that starts with one of the phrases (as whole words), and,
     if ``needs_colon``, a colon or the like right after it ("Foto: ...")."""
     if _more_words_than(text, SHORT_BLOCK_WORDS):
         return False
-    start = _fold(text[:60]).lstrip(" »›>•*-([")
+    start = _fold(text[:60])
+    start = start[next((index for index, character in enumerate(start) if character.isalnum()), len(start)) :]  # "📲 Siga..."
     for phrase in phrases:
         if start.startswith(phrase):
             following = start[len(phrase) :]

@@ -40,7 +40,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from audio_artigo.model import Block, Segment
 from audio_artigo.reader import read_data_table
@@ -69,8 +69,7 @@ class QuotedParagraph:
     """It goes on with a quotation opened in the previous block (keep them together)."""
 
 
-@dataclass(frozen=True)
-class _Pair:
+class _Pair(NamedTuple):
     open: int
     close: int
     style: str
@@ -90,8 +89,7 @@ class _Marks:
     """Whether the paragraph closes that leading mark itself."""
 
 
-@dataclass(frozen=True)
-class _Span:
+class _Span(NamedTuple):
     """A quotation in a paragraph: its words are text[inner_start:inner_end];
     text[outer_start:outer_end] (the words and their marks) is not narration."""
 

@@ -90,7 +90,7 @@ def read_article(path: Path) -> Article:
         source=str(path),
         identity=parsed.identity or path.stem,
         format=format,
-        byline=parsed.byline or found_byline,
+        byline=found_byline or parsed.byline,  # the visible byline before meta tags and front matter
     )
 
 
@@ -301,6 +301,8 @@ def _parse_html(text: str, name: str) -> _Parsed:
     soup = _soup(text, name)
     root = _content_root(soup)
     heading = root.find("h1") or soup.find("h1")
+    if heading is not None and root.name == "article":
+        root = _with_headline(root, heading)
     title = _element_text(heading) if heading else ""
     title = title or _meta(soup, property="og:title") or _page_title(soup)
     _drop_non_article(root)
@@ -346,6 +348,16 @@ def _content_root(soup):
     if articles:
         return max(articles, key=lambda article: len(article.get_text()))
     return soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+
+
+def _with_headline(article, headline):
+    """The <article>, or, when the headline (and with it the subtitle and byline)
+    sits outside it, the element holding both, unless that is the whole page."""
+    around_headline = {id(element) for element in headline.parents}
+    if id(article) in around_headline:
+        return article
+    common = next((element for element in article.parents if id(element) in around_headline), None)
+    return article if common is None or common.name in ("body", "html", "[document]") else common
 
 
 def _drop_non_article(root) -> None:

@@ -53,6 +53,9 @@ def test_credits_share_prompts_and_ads_go():
         ("Siga-nos no Instagram e no X", "paragraph"),
         ("Clique aqui para receber as notícias no WhatsApp", "paragraph"),
         ("Publicidade", "paragraph"),
+        ("📲 Participe do canal do g1 SP no WhatsApp", "paragraph"),
+        ("10/02/2025 18h42 · Atualizado há 2 horas", "paragraph"),
+        ("Publicado em 12 de maio de 2025", "paragraph"),
         ("A ponte (Foto: Fulano/Folhapress) caiu ontem.", "paragraph"),
     )
     assert texts(remove_clutter([Section(None, blocks)])) == [(None, ["A ponte caiu ontem."])]
@@ -64,6 +67,7 @@ def test_article_text_that_starts_like_clutter_stays():
         ("Fotos antigas ajudaram a polícia a identificar o suspeito.", "paragraph"),
         ("Compartilhar dados com outros países é uma exigência do acordo, disse o ministro, que defendeu a medida em entrevista coletiva na tarde desta segunda-feira em Brasília, ao lado de outros membros do governo federal.", "paragraph"),
         ("Leia também o que disseram os especialistas.", "paragraph"),
+        ("12/06 é a data do próximo levantamento.", "paragraph"),
     )
     assert texts(remove_clutter([Section(None, blocks)])) == [(None, [block.text for block in blocks])]
 

@@ -13,7 +13,7 @@ from audio_artigo.model import Article, Block, Section
 from audio_artigo.reader import read_article
 from audio_artigo.segmenter import segment
 
-from .conftest import expected_words, script_words, words
+from .conftest import DATA, expected_words, script_words, words
 
 
 def segment_json(path, *options) -> dict:
@@ -150,3 +150,21 @@ def test_chapters_never_start_inside_a_quotation_or_after_a_colon():
 def test_wordless_paragraphs_are_dropped():
     script = segment(Article("Título", [Section(None, [Block("paragraph", "Texto."), Block("paragraph", "* * *"), Block("paragraph", "Mais.")])], "x", "x"))
     assert [[segment.text for segment in paragraph] for chapter in script.chapters for paragraph in chapter.paragraphs] == [["Título"], ["Texto."], ["Mais."]]
+
+
+def test_a_news_page_whose_headline_sits_outside_its_article_element():
+    script = segment(read_article(DATA / "chuva-sp.html"))
+    paragraphs = [" ".join(segment.text for segment in paragraph) for chapter in script.chapters for paragraph in chapter.paragraphs]
+    assert paragraphs[:4] == [
+        "Chuva forte atinge SP e causa alagamentos; Defesa Civil emite alerta",
+        "Por Maria Silva, g1 SP",  # the visible byline, not the meta tag's "g1 SP"
+        "Temporal derrubou árvores e deixou 200 mil imóveis sem energia na capital paulista nesta segunda-feira.",
+        "Uma chuva forte atingiu a cidade de São Paulo na tarde desta segunda-feira (10), causando alagamentos em vários pontos.",
+    ]
+    assert script.lead.startswith("Temporal derrubou")
+    assert [chapter.title for chapter in script.chapters[1:]] == ["Árvores caídas"]
+    text = " ".join(paragraphs)
+    for clutter in ("São Paulo Chuva", "Atualizado", "Compartilh", "Foto:", "LEIA TAMBÉM", "raios", "Publicidade", "WhatsApp", "Mais lidas", "Copyright"):
+        assert clutter not in text
+    quotes = [segment.text for chapter in script.chapters for paragraph in chapter.paragraphs for segment in paragraph if segment.kind == "quote"]
+    assert quotes == ["A previsão é de mais chuva à noite", "Fiquei duas horas preso no trânsito"]
