@@ -74,8 +74,9 @@ def read_article(path: Path) -> Article:
     path = Path(path)
     name = str(path) if str(path).isprintable() else repr(str(path))
     text = _read_text(path, name)
-    format = FORMATS[path.suffix.lower()]
-    parsed = {"text": _parse_text, "markdown": _parse_markdown, "html": _parse_html}[format](text, name)
+    article_format = FORMATS[path.suffix.lower()]
+    parse = {"text": _parse_text, "markdown": _parse_markdown, "html": _parse_html}[article_format]
+    parsed = parse(text, name)
 
     sections = [section for section in parsed.sections if section.title or section.blocks]
     title = parsed.title
@@ -89,7 +90,7 @@ def read_article(path: Path) -> Article:
         sections=sections,
         source=str(path),
         identity=parsed.identity or path.stem,
-        format=format,
+        format=article_format,
         byline=found_byline or parsed.byline,  # the visible byline before meta tags and front matter
     )
 

@@ -20,7 +20,7 @@ narration and quote segments, in the article's own words.
 from __future__ import annotations
 
 from audio_artigo.clutter import remove_clutter
-from audio_artigo.model import Article, Chapter, Script, Segment
+from audio_artigo.model import Article, Chapter, Script, Section, Segment
 from audio_artigo.quotes import QuotedParagraph, quote_paragraphs
 
 CHAPTER_TITLE_WORDS = 6
@@ -77,7 +77,7 @@ def _opening_words(text: str) -> str:
     return title.rstrip(",;:—–-") + "…"
 
 
-def _lead(sections) -> str:
+def _lead(sections: list[Section]) -> str:
     blocks = [block for section in sections for block in section.blocks]
     first = next((block for block in blocks if block.kind == "paragraph"), blocks[0] if blocks else None)
     return first.text if first else ""
