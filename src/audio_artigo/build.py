@@ -18,12 +18,18 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from audio_artigo.assembly import mp3
-from audio_artigo.assembly.loudness import db_to_gain, integrated_loudness, step_samples
+from audio_artigo.assembly.loudness import (
+    TARGET_LUFS,
+    TRUE_PEAK_CEILING_DBTP,
+    db_to_gain,
+    integrated_loudness,
+    step_samples,
+)
 from audio_artigo.atomicio import temp_path_for
 from audio_artigo.cast import Cast, Engine, VoiceRequest, choose_cast
 from audio_artigo.errors import PublishError, SynthesisError
@@ -32,11 +38,8 @@ from audio_artigo.plan import Line, plan
 from audio_artigo.synthesis.cache import BrokenEntry, ClipAudio, ClipCache, key_for
 from audio_artigo.synthesis.pool import EncodeJob, Pool, SynthesisJob
 
-TARGET_LUFS = -16.0
 STICKY_GAIN_TOLERANCE_LU = 0.5
 """A re-build keeps the previous gain while the result stays this close to the target."""
-TRUE_PEAK_CEILING_DBTP = -1.5
-"""Below the -1 dBTP requirement, leaving room for the MP3 encoder's overshoot."""
 
 
 class Reporter(Protocol):
@@ -132,9 +135,14 @@ def _build_one(article_path, options, config, cast: Cast, cache: ClipCache, pool
         raise InputError(f"{article_path}: nothing to read aloud")
 
     rate = cast.sample_rate
-    clip_keys, facts = _synthesize(lines, cast, cache, pool, reporter)
     settings = mp3.EncoderSettings(rate, options.bitrate_kbps, options.mp3_quality)
-    chunk_keys = _encode_to_target(lines, clip_keys, facts, settings, cast, article.identity, cache, pool, reporter)
+    codec_record = "codec-" + key_for(cast.narrator.cache_identity(), cast.quote.cache_identity(), settings.key())[:24]
+    probe = None if cache.read_record(codec_record) else settings
+    clip_keys, facts, codec_losses = _synthesize(lines, cast, cache, pool, reporter, probe)
+    if codec_losses and not cache.read_record(codec_record):
+        with contextlib.suppress(OSError):
+            cache.write_record(codec_record, {"loss_db": round(sorted(codec_losses)[len(codec_losses) // 2], 2)})
+    chunk_keys = _encode_to_target(lines, clip_keys, facts, settings, codec_record, article.identity, cache, pool, reporter)
 
     slug = _slug(article_path.stem) or _slug(script.title) or "episodio"
     staged: list[Path] = []
@@ -171,11 +179,16 @@ def _build_one(article_path, options, config, cast: Cast, cache: ClipCache, pool
                 path.unlink()
 
 
-def _synthesize(lines: list[Line], cast: Cast, cache: ClipCache, pool: Pool, reporter):
+CODEC_PROBES = 4
+"""Clips (the longest synthesised) on which the encoder's loudness loss is measured."""
+
+
+def _synthesize(lines: list[Line], cast: Cast, cache: ClipCache, pool: Pool, reporter, codec_probe):
     """Synthesise what the cache lacks.
 
-    Returns the clip keys of each line, and each clip's cached facts (loudness
-    energies, speech length) without its audio.
+    Returns the clip keys of each line, each clip's cached facts (loudness
+    energies, speech length) without its audio, and the encoder's loudness
+    loss measured on a few clips when ``codec_probe`` (encoder settings) is given.
     """
     keys: list[list[str]] = []
     jobs: dict[str, SynthesisJob] = {}
@@ -185,12 +198,21 @@ def _synthesize(lines: list[Line], cast: Cast, cache: ClipCache, pool: Pool, rep
         for key, clip in zip(line_keys, line.clips):
             jobs.setdefault(key, SynthesisJob(key, voice, clip.spoken))
         keys.append(line_keys)
-    missing = [job for key, job in jobs.items() if not cache.has_clip(key)]
+    missing = sorted((job for key, job in jobs.items() if not cache.has_clip(key)), key=lambda job: -len(job.text))
+    if codec_probe is not None:
+        missing[:CODEC_PROBES] = [replace(job, codec_probe=codec_probe) for job in missing[:CODEC_PROBES]]
+    codec_losses: list[float] = []
+
+    def done(job, result) -> None:
+        reporter.advance(len(job.text))
+        if result.codec_loss_db is not None:
+            codec_losses.append(result.codec_loss_db)
+
     facts: dict[str, ClipAudio] = {}
     for _attempt in range(2):  # a second pass re-synthesises entries found broken
         if missing:
             reporter.start("Synthesising", sum(len(job.text) for job in missing))
-            pool.synthesize(missing, lambda job, _seconds: reporter.advance(len(job.text)))
+            pool.synthesize(missing, done)
         missing = []
         for key, job in jobs.items():
             if key not in facts:
@@ -199,7 +221,7 @@ def _synthesize(lines: list[Line], cast: Cast, cache: ClipCache, pool: Pool, rep
                 except BrokenEntry:
                     missing.append(job)
         if not missing:
-            return keys, facts
+            return keys, facts, codec_losses
     raise SynthesisError(f"the clip cache in {cache.folder} keeps breaking; remove it and build again")
 
 
@@ -207,15 +229,16 @@ def _pause_steps(seconds: float) -> int:
     return max(1, round(seconds / 0.1))
 
 
-def _encode_to_target(lines, clip_keys, facts, settings, cast: Cast, identity: str, cache: ClipCache, pool, reporter):
+def _encode_to_target(lines, clip_keys, facts, settings, codec_record: str, identity: str, cache: ClipCache, pool, reporter):
     """Encode every clip with one gain for the whole episode, so the MP3 lands on TARGET_LUFS.
 
-    The gain is predicted from the clips' own loudness, corrected by what the
-    encoder is known to remove for this voice (measured on earlier builds),
-    and kept from the previous build of the same article while the result
-    stays close to the target, so a correction re-encodes only what changed.
-    The MP3's actual loudness is measured from its decoded clips; if it missed
-    the target, the gain is corrected once and the clips encoded again.
+    The gain is predicted from the clips' own loudness, less what the encoder
+    is known to remove for these voices (measured on a few clips of the first
+    build), and kept from the previous build of the same article while the
+    result stays close to the target, so a correction re-encodes only what
+    changed. The MP3's actual loudness is measured from its decoded clips; if
+    it missed the target, the gain (and the known loss) is corrected once and
+    the clips encoded again.
     """
     import numpy as np
 
@@ -227,8 +250,7 @@ def _encode_to_target(lines, clip_keys, facts, settings, cast: Cast, identity: s
     predicted = integrated_loudness(np.concatenate(energies))
     if not np.isfinite(predicted):
         raise SynthesisError("the voice produced only silence")
-    article_record = "gain-" + key_for(identity)[:24]
-    codec_record = "codec-" + key_for(cast.narrator.cache_identity(), cast.quote.cache_identity(), settings.key())[:24]
+    article_record = _gain_record(identity)
     codec_loss = cache.read_record(codec_record).get("loss_db", 0.0)
     expected = predicted - codec_loss  # the MP3's loudness at unity gain
     gain_db = cache.read_record(article_record).get("gain_db")
@@ -247,6 +269,10 @@ def _encode_to_target(lines, clip_keys, facts, settings, cast: Cast, identity: s
     with contextlib.suppress(OSError):
         cache.write_record(article_record, {"gain_db": gain_db})
     return chunk_keys
+
+
+def _gain_record(identity: str) -> str:
+    return "gain-" + key_for(identity)[:24]
 
 
 def _encode(lines, clip_keys, gain_db: float, settings, cache: ClipCache, pool: Pool, reporter) -> list[list[str]]:

@@ -80,7 +80,7 @@ def choose_cast(request: VoiceRequest, digest: Callable[[Path], str], warn: Call
 
 
 def _installed_or_downloaded(name: str, request: VoiceRequest):
-    from audio_artigo import download, voices
+    from audio_artigo import voices
 
     folder = request.voices_dir or voices.voices_dir()
     try:
@@ -88,6 +88,8 @@ def _installed_or_downloaded(name: str, request: VoiceRequest):
     except VoiceNotFound:
         if request.offline or _is_path(name):
             raise
+        from audio_artigo import download
+
         files = download.ensure_voice(name, folder, repo_url=request.repo_url, offline=False)
     return voices.verify(files)
 
@@ -102,7 +104,10 @@ def _quote_spec(info, narrator: VoiceSpec, request: VoiceRequest, digest) -> Voi
         speaker = _speaker_id(info, request.quote_speaker, default=narrator.speaker_id, other=True)
         return replace(narrator, name=f"{info.name} (speaker {speaker})", speaker_id=speaker)
     try:
-        quote_info = _installed_or_downloaded(voices.DEFAULT_QUOTE_VOICE, request)
+        # The default second voice is downloaded along with the default narrator;
+        # a narrator chosen by hand only gets it when it is already installed.
+        quote_request = request if request.voice is None else replace(request, offline=True)
+        quote_info = _installed_or_downloaded(voices.DEFAULT_QUOTE_VOICE, quote_request)
         return _spec(quote_info, digest, speaker=None)
     except VoiceError:
         return replace(

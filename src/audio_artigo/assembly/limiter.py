@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from audio_artigo.assembly.dsp import moving_average, sliding_min
 from audio_artigo.assembly.loudness import true_peak_envelope
 
 LOOKAHEAD_SECONDS = 0.005
@@ -22,13 +23,11 @@ def limit(audio: np.ndarray, ceiling: float, sample_rate: int) -> np.ndarray:
     value is at most the reduction needed at that sample, so the ceiling holds
     while the gain changes smoothly (no clicks).
     """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
-
     envelope = true_peak_envelope(audio)
     if len(envelope) == 0 or envelope.max() <= ceiling:
         return audio
     needed = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
     half_width = max(1, int(LOOKAHEAD_SECONDS * sample_rate))
-    held = minimum_filter1d(needed, size=2 * half_width + 1, mode="nearest")
-    smooth = uniform_filter1d(held, size=half_width | 1, mode="nearest")
+    held = sliding_min(needed, 2 * half_width + 1)
+    smooth = moving_average(held, half_width | 1)
     return audio * smooth

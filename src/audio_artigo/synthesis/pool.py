@@ -9,8 +9,6 @@ last ones to finish are short and the cores stay busy to the end.
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -27,6 +25,14 @@ class SynthesisJob:
     key: str
     voice: VoiceSpec
     text: str
+    codec_probe: object = None
+    """EncoderSettings: also measure how much loudness the encoder takes from this clip."""
+
+
+@dataclass(frozen=True)
+class SynthesisResult:
+    seconds: float
+    codec_loss_db: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,12 @@ class EncodeJob:
     gain: float
     ceiling: float
     settings: object  # assembly.mp3.EncoderSettings
+
+
+CODEC_HEADROOM = 10 ** (-0.5 / 20)
+"""How far under the true-peak ceiling clips are limited before encoding (0.5 dB)."""
+INTERSAMPLE_MARGIN = 10 ** (-1.0 / 20)
+"""Decoded clips whose sample peak comes within 1 dB of the ceiling get their true peak measured."""
 
 
 class _Worker:
@@ -61,7 +73,7 @@ class _Worker:
                 self.engines[identity] = EspeakEngine()
         return self.engines[identity]
 
-    def synthesize(self, job: SynthesisJob) -> float:
+    def synthesize(self, job: SynthesisJob) -> SynthesisResult:
         from audio_artigo.assembly.loudness import step_energies, step_samples, true_peak
 
         engine = self.engine(job.voice)
@@ -87,27 +99,63 @@ class _Worker:
             speech_samples=speech,
         )
         self.cache.store_clip(job.key, clip)
-        return speech / self.sample_rate
+        loss = self._codec_loss(clip, job.codec_probe) if job.codec_probe is not None else None
+        return SynthesisResult(speech / self.sample_rate, loss)
 
-    def encode(self, job: EncodeJob) -> str:
+    def _codec_loss(self, clip: ClipAudio, settings) -> float | None:
+        """Loudness (LU) the encoder removes from a clip brought to the target level.
+
+        The encoder's low-pass and masking take some energy away, a little from
+        speech, up to a dB from noise-like voices; knowing it from a few clips
+        lets the first encoding land on the target.
+        """
+        from audio_artigo.assembly.loudness import TARGET_LUFS, TRUE_PEAK_CEILING_DBTP, db_to_gain, integrated_loudness
+
+        loudness = integrated_loudness(clip.energies)
+        if not np.isfinite(loudness):
+            return None
+        gain = db_to_gain(TARGET_LUFS - loudness)
+        _frames, energies = self._encode_and_measure(clip, gain, db_to_gain(TRUE_PEAK_CEILING_DBTP), 0, settings)
+        return TARGET_LUFS - integrated_loudness(energies)
+
+    def _encode_and_measure(self, clip: ClipAudio, gain: float, ceiling: float, pause_samples: int, settings):
+        """MP3 frames of a clip at ``gain``, and the loudness energies of their decoded audio.
+
+        The limiter keeps the clip a little under ``ceiling`` before encoding,
+        as the encoder can overshoot by a fraction of a dB; a decoded clip that
+        still comes out above the ceiling is encoded again with the limiter
+        lowered by the overshoot.
+        """
         from audio_artigo.assembly import mp3
         from audio_artigo.assembly.limiter import limit
-        from audio_artigo.assembly.loudness import step_energies, step_samples
+        from audio_artigo.assembly.loudness import step_energies, step_samples, true_peak
 
-        clip = self.cache.load_clip(job.clip_key)
-        audio = clip.samples().astype(np.float64) * job.gain
-        if clip.peak * job.gain > job.ceiling:
-            audio = limit(audio, job.ceiling, self.sample_rate)
-        pcm = np.zeros(len(audio) + job.pause_samples, dtype=np.int16)
-        pcm[: len(audio)] = np.clip(np.round(audio * 32767), -32767, 32767)
-        frames = mp3.encode(pcm, job.settings)
-        # The loudness that counts is the MP3's: the encoder's low-pass and
-        # masking remove some energy, noticeably so for noise-like voices.
-        decoded = mp3.decode(frames)
+        limit_at = ceiling * CODEC_HEADROOM
+        for _attempt in range(3):
+            audio = clip.samples().astype(np.float64) * gain
+            if clip.peak * gain > limit_at:
+                audio = limit(audio, limit_at, self.sample_rate)
+            pcm = np.zeros(len(audio) + pause_samples, dtype=np.int16)
+            pcm[: len(audio)] = np.clip(np.round(audio * 32767), -32767, 32767)
+            frames = mp3.encode(pcm, settings)
+            decoded = mp3.decode(frames)
+            if len(decoded) == 0 or np.abs(decoded).max() < ceiling * INTERSAMPLE_MARGIN:
+                break  # well under: inter-sample peaks of speech exceed sample peaks by less
+
+            overshoot = true_peak(decoded) / ceiling
+            if overshoot <= 1.0:
+                break
+            limit_at /= overshoot * 1.02
         hop = step_samples(self.sample_rate)
         padded = np.zeros(-(-len(decoded) // hop) * hop)
         padded[: len(decoded)] = decoded
-        self.cache.store_encoded(job.key, frames, step_energies(padded, self.sample_rate))
+        return frames, step_energies(padded, self.sample_rate)
+
+    def encode(self, job: EncodeJob) -> str:
+        # The loudness that counts is the MP3's: measured on the decoded frames.
+        clip = self.cache.load_clip(job.clip_key)
+        frames, energies = self._encode_and_measure(clip, job.gain, job.ceiling, job.pause_samples, job.settings)
+        self.cache.store_encoded(job.key, frames, energies)
         return job.key
 
 
@@ -119,7 +167,7 @@ def _start_worker(cache_folder: str, sample_rate: int, threads: int) -> None:
     _worker = _Worker(cache_folder, sample_rate, threads)
 
 
-def _run_synthesis(job: SynthesisJob) -> float:
+def _run_synthesis(job: SynthesisJob) -> SynthesisResult:
     return _worker.synthesize(job)
 
 
@@ -127,8 +175,13 @@ def _run_encode(job: EncodeJob) -> str:
     return _worker.encode(job)
 
 
+SMALL_JOB_CHARS = 400
+"""Up to this much text (a few sentences), this process speaks it: starting
+worker processes and loading the voice in each costs more."""
+
+
 class Pool:
-    """Runs jobs on ``workers`` processes, or in this process when ``workers`` is 1.
+    """Runs jobs on ``workers`` processes, or in this process when the work is small.
 
     Worker processes are started on first use and kept for both synthesis and
     encoding, so each voice is loaded once per build.
@@ -139,7 +192,7 @@ class Pool:
         self.sample_rate = sample_rate
         self.workers = workers
         self.threads_in_process = threads_in_process
-        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self._executor = None
         self._local: _Worker | None = None
 
     def __enter__(self) -> "Pool":
@@ -155,6 +208,9 @@ class Pool:
                 self._local = _Worker(str(self.cache.folder), self.sample_rate, self.threads_in_process)
             return None
         if self._executor is None:
+            import concurrent.futures
+            import multiprocessing
+
             # "spawn": a clean interpreter per worker, safe beside the progress bar's thread.
             self._executor = concurrent.futures.ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -164,18 +220,18 @@ class Pool:
             )
         return self._executor
 
-    def synthesize(self, jobs: list[SynthesisJob], done: Callable[[SynthesisJob, float], None]) -> None:
+    def synthesize(self, jobs: list[SynthesisJob], done: Callable[[SynthesisJob, SynthesisResult], None]) -> None:
         jobs = sorted(jobs, key=lambda job: len(job.text), reverse=True)
-        self._run(jobs, "synthesize", _run_synthesis, done, in_process=self._few(len(jobs)))
+        small = sum(len(job.text) for job in jobs) <= SMALL_JOB_CHARS
+        self._run(jobs, "synthesize", _run_synthesis, done, in_process=self.workers <= 1 or small)
 
     def encode(self, jobs: list[EncodeJob], done: Callable[[EncodeJob, str], None]) -> None:
-        self._run(jobs, "encode", _run_encode, done, in_process=self._executor is None and self._few(len(jobs)))
-
-    def _few(self, count: int) -> bool:
-        # Starting worker processes costs more than a handful of sentences.
-        return self.workers <= 1 or count <= 2
+        # Encoding is fast: worth the workers only if they are already running.
+        self._run(jobs, "encode", _run_encode, done, in_process=self._executor is None and len(jobs) <= 8)
 
     def _run(self, jobs: Iterable, method: str, function, done, in_process: bool) -> None:
+        import concurrent.futures
+
         executor = self._submitter(in_process)
         if executor is None:
             for job in jobs:

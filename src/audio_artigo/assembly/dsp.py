@@ -1,0 +1,92 @@
+"""The few signal-processing steps assembly needs, in plain numpy.
+
+scipy.signal does all of this, but importing it takes about half a second,
+which on its own would be most of a one-sentence re-build; pyloudnorm imports
+it too. These are short, exact and tested against both (tests/pipeline).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+IMPULSE_RESPONSE_SECONDS = 0.2
+"""Long enough for the K-weighting filters' response to fall below 1e-15."""
+
+
+def _biquad(kind: str, gain_db: float, q: float, centre_hz: float, rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """RBJ cookbook coefficients, as ITU-R BS.1770 and pyloudnorm use them."""
+    a = 10 ** (gain_db / 40)
+    w0 = 2 * math.pi * centre_hz / rate
+    alpha = math.sin(w0) / (2 * q)
+    cos = math.cos(w0)
+    if kind == "high_shelf":
+        root = 2 * math.sqrt(a) * alpha
+        b = [a * ((a + 1) + (a - 1) * cos + root), -2 * a * ((a - 1) + (a + 1) * cos), a * ((a + 1) + (a - 1) * cos - root)]
+        den = [(a + 1) - (a - 1) * cos + root, 2 * ((a - 1) - (a + 1) * cos), (a + 1) - (a - 1) * cos - root]
+    else:  # high_pass
+        b = [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2]
+        den = [1 + alpha, -2 * cos, 1 - alpha]
+    return np.array(b) / den[0], np.array(den) / den[0]
+
+
+@functools.lru_cache(maxsize=8)
+def k_weighting_response(rate: int) -> np.ndarray:
+    """Impulse response of the K-weighting filter (high shelf, then the RLB high pass)."""
+    length = int(IMPULSE_RESPONSE_SECONDS * rate)
+    signal = np.zeros(length)
+    signal[0] = 1.0
+    for stage in (_biquad("high_shelf", 4.0, 1 / math.sqrt(2), 1500.0, rate), _biquad("high_pass", 0.0, 0.5, 38.0, rate)):
+        signal = _iir(signal, *stage)
+    return signal
+
+
+def _iir(x: np.ndarray, b: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Direct-form second-order filter, sample by sample (only used on short impulse responses)."""
+    y = np.zeros_like(x)
+    x1 = x2 = y1 = y2 = 0.0
+    for n, xn in enumerate(x.tolist()):
+        yn = b[0] * xn + b[1] * x1 + b[2] * x2 - a[1] * y1 - a[2] * y2
+        x2, x1, y2, y1 = x1, xn, y1, yn
+        y[n] = yn
+    return y
+
+
+def convolve(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Linear convolution through the FFT, truncated to len(x) (a causal filter's output)."""
+    if len(x) == 0:
+        return np.zeros(0)
+    size = 1 << (len(x) + len(h) - 2).bit_length()
+    return np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(h, size), size)[: len(x)]
+
+
+def oversample(x: np.ndarray, factor: int) -> np.ndarray:
+    """Band-limited interpolation by ``factor`` (zero-padding the spectrum)."""
+    if len(x) == 0:
+        return np.zeros(0)
+    spectrum = np.fft.rfft(x)
+    return np.fft.irfft(spectrum, len(x) * factor) * factor
+
+
+def sliding_min(x: np.ndarray, width: int) -> np.ndarray:
+    """Minimum over a centred window of odd ``width`` (edges see a shorter window).
+
+    van Herk / Gil-Werman: block-wise running minima from both ends, O(n).
+    """
+    half = width // 2
+    padded = np.concatenate([np.full(half, np.inf), x, np.full(half + (-(len(x) + 2 * half) % width), np.inf)])
+    blocks = padded.reshape(-1, width)
+    forward = np.minimum.accumulate(blocks, axis=1).ravel()
+    backward = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
+    starts = np.arange(len(x))
+    return np.minimum(backward[starts], forward[starts + width - 1])
+
+
+def moving_average(x: np.ndarray, width: int) -> np.ndarray:
+    """Mean over a centred window of odd ``width``, the edges repeating the end values."""
+    half = width // 2
+    padded = np.concatenate([np.full(half, x[0]), x, np.full(half, x[-1])])
+    sums = np.cumsum(np.concatenate([[0.0], padded]))
+    return (sums[width:] - sums[:-width]) / width
