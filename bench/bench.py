@@ -120,10 +120,13 @@ def row(label: str, run: Run, base: Run | None = None) -> str:
 def ten_times(text: str) -> str:
     """The article's body ten times, every sentence of each copy made unique
     (the cache would otherwise synthesise each sentence only once)."""
+    import re
+
     title, *body = text.splitlines()
+    sentence_end = re.compile(r"\.(?=\s|”|$)")
     copies = []
     for number in range(1, 11):
-        copies += [line.replace(". ", f", trecho {number}. ") for line in body]
+        copies += [sentence_end.sub(f", trecho {number}.", line) for line in body]
     return "\n".join([title, *copies])
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from audio_artigo.assembly.dsp import convolve, k_weighting_response, oversample
+from audio_artigo.assembly.dsp import convolve, interpolated_peaks, k_weighting_response
 
 TARGET_LUFS = -16.0
 """Integrated loudness of every episode (Apple's and most podcast apps' level for spoken word)."""
@@ -58,9 +58,7 @@ def integrated_loudness(energies: np.ndarray) -> float:
 
 def true_peak_envelope(audio: np.ndarray) -> np.ndarray:
     """Per-sample true-peak estimate: |signal| oversampled 4x (BS.1770-4 annex 2)."""
-    if len(audio) == 0:
-        return np.zeros(0)
-    return np.abs(oversample(np.asarray(audio, dtype=np.float64), 4)).reshape(-1, 4).max(axis=1)
+    return interpolated_peaks(np.asarray(audio, dtype=np.float64), 4)
 
 
 def true_peak(audio: np.ndarray) -> float:

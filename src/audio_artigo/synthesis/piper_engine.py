@@ -5,56 +5,85 @@ worker process uses the number of intra-op threads the pool gives it
 (parallelism comes from the pool) and loads a pre-optimised copy of the model
 kept in the cache: applying the graph optimisations to a medium voice takes
 ~0.4 s, loading the optimised copy ~0.07 s, which is most of a one-sentence
-re-build.
+re-build. One process makes the copy while the others wait for it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
 from audio_artigo.synthesis.voice import VoiceSpec
 
 
-def _session(model: Path, digest: str, threads: int, optimized_models: Path | None):
+def optimized_copy(spec: VoiceSpec, models: Path) -> Path:
+    import onnxruntime
+
+    return models / f"{spec.digest[:32]}-ort{onnxruntime.__version__}.onnx"
+
+
+@contextlib.contextmanager
+def optimizing(spec: VoiceSpec, models: Path) -> Iterator[Path]:
+    """Hold the right to make the optimised copy of a voice (other processes wait)."""
+    models.mkdir(parents=True, exist_ok=True)
+    copy = optimized_copy(spec, models)
+    with open(copy.with_name(f".{copy.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield copy
+
+
+def make_copy(spec: VoiceSpec, copy: Path, threads: int = 1):
+    """Optimise the model and save the copy (the caller holds ``optimizing``); returns the session."""
+    import onnxruntime
+
+    options = _options(threads)
+    # Extended (not "all") optimisations: the copy stays portable across CPUs.
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    temp = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
+    options.optimized_model_filepath = str(temp)
+    session = onnxruntime.InferenceSession(str(spec.model), sess_options=options, providers=["CPUExecutionProvider"])
+    temp.replace(copy)
+    return session
+
+
+def load_session(spec: VoiceSpec, threads: int, models: Path):
+    """An ONNX session on the optimised copy of the voice, making the copy first if needed."""
+    import onnxruntime
+
+    copy = optimized_copy(spec, models)
+    if not copy.exists():
+        with optimizing(spec, models):
+            if not copy.exists():
+                return make_copy(spec, copy, threads)
+    options = _options(threads)
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return onnxruntime.InferenceSession(str(copy), sess_options=options, providers=["CPUExecutionProvider"])
+
+
+def _options(threads: int):
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    if optimized_models is None:
-        return onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
-    optimized = optimized_models / f"{digest[:32]}-ort{onnxruntime.__version__}.onnx"
-    if optimized.exists():
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-        return onnxruntime.InferenceSession(str(optimized), sess_options=options, providers=["CPUExecutionProvider"])
-    # Extended (not "all") optimisations: the saved copy stays portable across CPUs.
-    optimized_models.mkdir(parents=True, exist_ok=True)
-    temp = optimized.with_name(f".{optimized.name}.{os.getpid()}.tmp")
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-    options.optimized_model_filepath = str(temp)
-    session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
-    try:
-        temp.replace(optimized)  # atomic: another worker may be loading it
-    except OSError:
-        temp.unlink(missing_ok=True)
-    return session
+    return options
 
 
 class PiperModel:
     """One loaded Piper voice; speaks with any speaker and settings of a VoiceSpec."""
 
-    def __init__(self, spec: VoiceSpec, threads: int = 1, optimized_models: Path | None = None):
+    def __init__(self, spec: VoiceSpec, threads: int, models: Path):
         from piper import PiperVoice
         from piper.config import PiperConfig
 
-        assert spec.model is not None
-        model = Path(spec.model)
-        config = PiperConfig.from_dict(json.loads(Path(f"{model}.json").read_text(encoding="utf-8")))
-        self.voice = PiperVoice(session=_session(model, spec.digest, threads, optimized_models), config=config)
+        config = PiperConfig.from_dict(json.loads(Path(f"{spec.model}.json").read_text(encoding="utf-8")))
+        self.voice = PiperVoice(session=load_session(spec, threads, models), config=config)
         self.sample_rate = config.sample_rate
 
     def speak(self, text: str, spec: VoiceSpec) -> np.ndarray:

@@ -9,6 +9,8 @@ last ones to finish are short and the cores stay busy to the end.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -222,8 +224,39 @@ class Pool:
 
     def synthesize(self, jobs: list[SynthesisJob], done: Callable[[SynthesisJob, SynthesisResult], None]) -> None:
         jobs = sorted(jobs, key=lambda job: len(job.text), reverse=True)
-        small = sum(len(job.text) for job in jobs) <= SMALL_JOB_CHARS
-        self._run(jobs, "synthesize", _run_synthesis, done, in_process=self.workers <= 1 or small)
+        in_process = self.workers <= 1 or sum(len(job.text) for job in jobs) <= SMALL_JOB_CHARS
+        preparing = None
+        if not in_process and self._executor is None:
+            preparing = self._prepare_models([job.voice for job in jobs])
+        try:
+            self._run(jobs, "synthesize", _run_synthesis, done, in_process=in_process)
+        finally:
+            if preparing is not None:
+                preparing.join()
+
+    def _prepare_models(self, voices: list[VoiceSpec]) -> threading.Thread:
+        """Optimise the voices' models here while the worker processes start.
+
+        A thread takes each model's lock before the workers exist, so they
+        wait for the optimised copy instead of each making it again.
+        """
+        from audio_artigo.synthesis import piper_engine
+
+        distinct = {voice.digest: voice for voice in voices if voice.engine == "piper"}
+        locked = threading.Event()
+
+        def prepare() -> None:
+            with contextlib.ExitStack() as locks:
+                copies = [(voice, locks.enter_context(piper_engine.optimizing(voice, self.cache.models))) for voice in distinct.values()]
+                locked.set()
+                for voice, copy in copies:
+                    if not copy.exists():
+                        piper_engine.make_copy(voice, copy)
+
+        thread = threading.Thread(target=prepare, daemon=True)
+        thread.start()
+        locked.wait()
+        return thread
 
     def encode(self, jobs: list[EncodeJob], done: Callable[[EncodeJob, str], None]) -> None:
         # Encoding is fast: worth the workers only if they are already running.
