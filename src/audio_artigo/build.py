@@ -198,9 +198,10 @@ def _synthesize(lines: list[Line], cast: Cast, cache: ClipCache, pool: Pool, rep
         for key, clip in zip(line_keys, line.clips):
             jobs.setdefault(key, SynthesisJob(key, voice, clip.spoken))
         keys.append(line_keys)
-    missing = sorted((job for key, job in jobs.items() if not cache.has_clip(key)), key=lambda job: -len(job.text))
+    missing = [job for key, job in jobs.items() if not cache.has_clip(key)]
     if codec_probe is not None:
-        missing[:CODEC_PROBES] = [replace(job, codec_probe=codec_probe) for job in missing[:CODEC_PROBES]]
+        for index in sorted(range(len(missing)), key=lambda i: -len(missing[i].text))[:CODEC_PROBES]:
+            missing[index] = replace(missing[index], codec_probe=codec_probe)
     codec_losses: list[float] = []
 
     def done(job, result) -> None:

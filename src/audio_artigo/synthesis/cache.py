@@ -26,7 +26,7 @@ import numpy as np
 
 from audio_artigo.atomicio import is_temporary, write_bytes, write_text
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 
 @dataclass
@@ -35,17 +35,15 @@ class ClipAudio:
 
     pcm: np.ndarray
     """int16, scaled so the clip's peak uses the full range (precision for quiet voices)."""
-    scale: float
-    """Multiply pcm / 32767 by this to get the engine's original level."""
+    peak: float
+    """The sample peak at the engine's original level: pcm / 32767 * peak is the audio."""
     energies: np.ndarray
     """K-weighted mean square per 100 ms step (see assembly.loudness)."""
-    peak: float
-    """Linear true peak at the original level."""
     speech_samples: int
     """Samples of speech before the padding."""
 
     def samples(self) -> np.ndarray:
-        return self.pcm.astype(np.float32) * np.float32(self.scale / 32767)
+        return self.pcm.astype(np.float32) * np.float32(self.peak / 32767)
 
 
 class BrokenEntry(Exception):
@@ -88,9 +86,8 @@ class ClipCache:
         np.savez(
             buffer,
             pcm=clip.pcm,
-            scale=np.float64(clip.scale),
-            energies=clip.energies,
             peak=np.float64(clip.peak),
+            energies=clip.energies,
             speech_samples=np.int64(clip.speech_samples),
         )
         path = self._entry("clips", key, ".npz")
@@ -103,9 +100,8 @@ class ClipCache:
             with np.load(path) as data:
                 clip = ClipAudio(
                     pcm=data["pcm"] if with_audio else np.zeros(0, dtype=np.int16),
-                    scale=float(data["scale"]),
-                    energies=data["energies"],
                     peak=float(data["peak"]),
+                    energies=data["energies"],
                     speech_samples=int(data["speech_samples"]),
                 )
         except FileNotFoundError:

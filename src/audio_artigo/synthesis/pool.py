@@ -13,7 +13,7 @@ import contextlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import numpy as np
 
@@ -49,8 +49,9 @@ class EncodeJob:
 
 CODEC_HEADROOM = 10 ** (-0.5 / 20)
 """How far under the true-peak ceiling clips are limited before encoding (0.5 dB)."""
-INTERSAMPLE_MARGIN = 10 ** (-1.0 / 20)
-"""Decoded clips whose sample peak comes within 1 dB of the ceiling get their true peak measured."""
+INTERSAMPLE_OVERSHOOT = 10 ** (3 / 20)
+"""Speech's true peaks exceed its sample peaks by less than 3 dB: a clip whose
+sample peak is further than that under the ceiling needs no true-peak check."""
 
 
 class _Worker:
@@ -76,7 +77,7 @@ class _Worker:
         return self.engines[identity]
 
     def synthesize(self, job: SynthesisJob) -> SynthesisResult:
-        from audio_artigo.assembly.loudness import step_energies, step_samples, true_peak
+        from audio_artigo.assembly.loudness import step_energies, step_samples
 
         engine = self.engine(job.voice)
         audio = engine.speak(job.text, job.voice)
@@ -92,12 +93,10 @@ class _Worker:
         padded = np.zeros(-(-speech // hop) * hop, dtype=np.float64)
         padded[:speech] = audio
         peak = float(np.max(np.abs(padded))) if speech else 0.0
-        scale = peak if peak > 0 else 1.0
         clip = ClipAudio(
-            pcm=np.round(padded / scale * 32767).astype(np.int16),
-            scale=scale,
+            pcm=np.round(padded / (peak or 1.0) * 32767).astype(np.int16),
+            peak=peak,
             energies=step_energies(padded, self.sample_rate),
-            peak=true_peak(padded),
             speech_samples=speech,
         )
         self.cache.store_clip(job.key, clip)
@@ -135,14 +134,14 @@ class _Worker:
         limit_at = ceiling * CODEC_HEADROOM
         for _attempt in range(3):
             audio = clip.samples().astype(np.float64) * gain
-            if clip.peak * gain > limit_at:
+            if clip.peak * gain * INTERSAMPLE_OVERSHOOT > limit_at:
                 audio = limit(audio, limit_at, self.sample_rate)
             pcm = np.zeros(len(audio) + pause_samples, dtype=np.int16)
             pcm[: len(audio)] = np.clip(np.round(audio * 32767), -32767, 32767)
             frames = mp3.encode(pcm, settings)
             decoded = mp3.decode(frames)
-            if len(decoded) == 0 or np.abs(decoded).max() < ceiling * INTERSAMPLE_MARGIN:
-                break  # well under: inter-sample peaks of speech exceed sample peaks by less
+            if len(decoded) == 0 or np.abs(decoded).max() * INTERSAMPLE_OVERSHOOT <= ceiling:
+                break
 
             overshoot = true_peak(decoded) / ceiling
             if overshoot <= 1.0:
@@ -169,17 +168,22 @@ def _start_worker(cache_folder: str, sample_rate: int, threads: int) -> None:
     _worker = _Worker(cache_folder, sample_rate, threads)
 
 
-def _run_synthesis(job: SynthesisJob) -> SynthesisResult:
-    return _worker.synthesize(job)
-
-
-def _run_encode(job: EncodeJob) -> str:
-    return _worker.encode(job)
+def _run_batch(method: str, jobs: list) -> list:
+    return [getattr(_worker, method)(job) for job in jobs]
 
 
 SMALL_JOB_CHARS = 400
 """Up to this much text (a few sentences), this process speaks it: starting
 worker processes and loading the voice in each costs more."""
+
+TASKS_PER_WORKER = 40
+"""Worker processes are replaced after this many tasks each. onnxruntime's
+memory arena fragments as sentences of every length go through it, and never
+gives memory back: fresh workers (0.4 s to start) keep an hour-long episode's
+memory where a six-minute one's is (about 30 tasks per worker)."""
+
+ENCODE_BATCHES_PER_WORKER = 4
+"""Clips are encoded in a few batches per worker: one task per clip would be mostly overhead."""
 
 
 class Pool:
@@ -195,6 +199,7 @@ class Pool:
         self.workers = workers
         self.threads_in_process = threads_in_process
         self._executor = None
+        self._tasks_given = 0
         self._local: _Worker | None = None
 
     def __enter__(self) -> "Pool":
@@ -209,9 +214,14 @@ class Pool:
             if self._local is None:
                 self._local = _Worker(str(self.cache.folder), self.sample_rate, self.threads_in_process)
             return None
+        if self._executor is not None and self._tasks_given >= self.workers * TASKS_PER_WORKER:
+            self._executor.shutdown(wait=True)  # retire the workers and their grown memory
+            self._executor = None
         if self._executor is None:
             import concurrent.futures
             import multiprocessing
+
+            self._tasks_given = 0
 
             # "spawn": a clean interpreter per worker, safe beside the progress bar's thread.
             self._executor = concurrent.futures.ProcessPoolExecutor(
@@ -223,13 +233,24 @@ class Pool:
         return self._executor
 
     def synthesize(self, jobs: list[SynthesisJob], done: Callable[[SynthesisJob, SynthesisResult], None]) -> None:
-        jobs = sorted(jobs, key=lambda job: len(job.text), reverse=True)
+        """Synthesise ``jobs`` (in reading order), each generation of workers longest first.
+
+        One sentence per task: taking the longest first is what keeps both
+        workers busy to the end. A long article is cut into generations in
+        reading order, so each generation of workers sees a mix of sentences
+        like a short article's, and its memory stays the same.
+        """
+        generation = self.workers * TASKS_PER_WORKER
+        batches = []
+        for start in range(0, len(jobs), generation):
+            part = sorted(jobs[start : start + generation], key=lambda job: len(job.text), reverse=True)
+            batches += [[job] for job in part]
         in_process = self.workers <= 1 or sum(len(job.text) for job in jobs) <= SMALL_JOB_CHARS
         preparing = None
         if not in_process and self._executor is None:
             preparing = self._prepare_models([job.voice for job in jobs])
         try:
-            self._run(jobs, "synthesize", _run_synthesis, done, in_process=in_process)
+            self._run(batches, "synthesize", done, in_process=in_process)
         finally:
             if preparing is not None:
                 preparing.join()
@@ -260,20 +281,31 @@ class Pool:
 
     def encode(self, jobs: list[EncodeJob], done: Callable[[EncodeJob, str], None]) -> None:
         # Encoding is fast: worth the workers only if they are already running.
-        self._run(jobs, "encode", _run_encode, done, in_process=self._executor is None and len(jobs) <= 8)
+        size = max(1, -(-len(jobs) // (self.workers * ENCODE_BATCHES_PER_WORKER)))
+        batches = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+        self._run(batches, "encode", done, in_process=self._executor is None and len(jobs) <= 8)
 
-    def _run(self, jobs: Iterable, method: str, function, done, in_process: bool) -> None:
-        import concurrent.futures
-
-        executor = self._submitter(in_process)
-        if executor is None:
-            for job in jobs:
+    def _run(self, batches: list[list], method: str, done, in_process: bool) -> None:
+        if in_process:
+            self._submitter(in_process=True)
+            for job in (job for batch in batches for job in batch):
                 done(job, getattr(self._local, method)(job))
             return
-        futures = {executor.submit(function, job): job for job in jobs}
+        while batches:
+            executor = self._submitter(in_process=False)
+            room = max(1, self.workers * TASKS_PER_WORKER - self._tasks_given)
+            generation, batches = batches[:room], batches[room:]
+            self._tasks_given += len(generation)
+            self._run_on(executor, generation, method, done)
+
+    def _run_on(self, executor, batches: list[list], method: str, done) -> None:
+        import concurrent.futures
+
+        futures = {executor.submit(_run_batch, method, batch): batch for batch in batches}
         try:
             for future in concurrent.futures.as_completed(futures):
-                done(futures[future], future.result())
+                for job, result in zip(futures[future], future.result()):
+                    done(job, result)
         except AudioArtigoError:
             raise
         except concurrent.futures.process.BrokenProcessPool as exc:
