@@ -127,7 +127,8 @@ def _build_one(article_path, options, config, cast: Cast, cache: ClipCache, pool
 
     article = read_article(article_path)
     script = segment(article, keep_related=options.keep_related)
-    lexicon = load_lexicon(options.lexicon) if options.lexicon else None
+    lexicon_file = options.lexicon or config.lexicon
+    lexicon = load_lexicon(lexicon_file) if lexicon_file else None
     lines = plan(script, lambda text: normalize(text, lexicon), split_sentences)
     if not lines:
         from audio_artigo.errors import InputError
@@ -142,14 +143,12 @@ def _build_one(article_path, options, config, cast: Cast, cache: ClipCache, pool
     if codec_losses and not cache.read_record(codec_record):
         with contextlib.suppress(OSError):
             cache.write_record(codec_record, {"loss_db": round(sorted(codec_losses)[len(codec_losses) // 2], 2)})
-    chunk_keys = _encode_to_target(lines, clip_keys, facts, settings, codec_record, article.identity, cache, pool, reporter)
+    frames = _encode_to_target(lines, clip_keys, facts, settings, codec_record, article.identity, cache, pool, reporter)
+    chapters, cues, duration = _timeline(lines, clip_keys, frames, facts, script, rate)
 
     slug = _slug(article_path.stem) or _slug(script.title) or "episodio"
     staged: list[Path] = []
     try:
-        audio = temp_path_for(options.out_dir / f"{slug}.mp3")
-        staged.append(audio)
-        chapters, cues, duration = _write_audio(audio, lines, clip_keys, chunk_keys, facts, cache, script, rate)
         episode = Episode(
             slug=slug,
             title=script.title,
@@ -163,7 +162,9 @@ def _build_one(article_path, options, config, cast: Cast, cache: ClipCache, pool
             voice=cast.narrator.name,
             quote_voice=cast.quote.name if cast.quote != cast.narrator else None,
         )
-        _tag(audio, episode, config, cast)
+        audio = temp_path_for(options.out_dir / f"{slug}.mp3")
+        staged.append(audio)
+        _write_mp3(audio, _tag_info(episode, config, cast), chapters, frames)
         from audio_artigo import transcript
 
         chapters_json = _stage_text(options.out_dir / f"{slug}.chapters.json", transcript.json_chapters(chapters), staged)
@@ -258,25 +259,24 @@ def _encode_to_target(lines, clip_keys, facts, settings, codec_record: str, iden
     if gain_db is None or abs(expected + gain_db - TARGET_LUFS) > STICKY_GAIN_TOLERANCE_LU:
         gain_db = round(TARGET_LUFS - expected, 2)
 
-    chunk_keys = _encode(lines, clip_keys, gain_db, settings, cache, pool, reporter)
-    measured = integrated_loudness(
-        np.concatenate([cache.load_encoded(key, "energies") for keys in chunk_keys for key in keys])
-    )
+    encoded = _encode(lines, clip_keys, gain_db, settings, cache, pool, reporter)
+    measured = integrated_loudness(np.concatenate([energies for line in encoded for _, energies in line]))
     if abs(measured - TARGET_LUFS) > STICKY_GAIN_TOLERANCE_LU:
         with contextlib.suppress(OSError):
             cache.write_record(codec_record, {"loss_db": round(predicted + gain_db - measured, 2)})
         gain_db = round(gain_db + TARGET_LUFS - measured, 2)
-        chunk_keys = _encode(lines, clip_keys, gain_db, settings, cache, pool, reporter)
+        encoded = _encode(lines, clip_keys, gain_db, settings, cache, pool, reporter)
     with contextlib.suppress(OSError):
         cache.write_record(article_record, {"gain_db": gain_db})
-    return chunk_keys
+    return [[frames for frames, _ in line] for line in encoded]
 
 
 def _gain_record(identity: str) -> str:
     return "gain-" + key_for(identity)[:24]
 
 
-def _encode(lines, clip_keys, gain_db: float, settings, cache: ClipCache, pool: Pool, reporter) -> list[list[str]]:
+def _encode(lines, clip_keys, gain_db: float, settings, cache: ClipCache, pool: Pool, reporter) -> list[list[tuple]]:
+    """Encode the clips the cache lacks; returns each line's clips as (MP3 frames, decoded loudness energies)."""
     gain = db_to_gain(gain_db)
     ceiling = db_to_gain(TRUE_PEAK_CEILING_DBTP)
     hop = step_samples(settings.sample_rate)
@@ -294,46 +294,52 @@ def _encode(lines, clip_keys, gain_db: float, settings, cache: ClipCache, pool: 
     if missing:
         reporter.start("Encoding", len(missing))
         pool.encode(list(missing.values()), lambda _job, _key: reporter.advance(1))
-    return keys
+    return [[cache.load_encoded(key) for key in line_keys] for line_keys in keys]
 
 
-def _write_audio(path: Path, lines, clip_keys, chunk_keys, facts, cache: ClipCache, script, rate: int):
-    """Concatenate the encoded clips; returns chapters, transcript cues and duration from the frames written."""
+def _timeline(lines, clip_keys, frames, facts, script, rate: int):
+    """Chapters, transcript cues and duration, from the MP3 frames each clip became."""
     position = 0  # in decoded samples
     cues: list[Cue] = []
     chapter_starts: dict[int, int] = {}
-    with open(path, "wb") as out:
-        for line, line_clip_keys, line_chunk_keys in zip(lines, clip_keys, chunk_keys):
-            chapter_starts.setdefault(line.chapter, position)
-            speech_start = speech_end = None
-            for clip_key, chunk_key in zip(line_clip_keys, line_chunk_keys):
-                frames = cache.load_encoded(chunk_key, "frames").tobytes()
-                speech = facts[clip_key].speech_samples
-                if speech_start is None:
-                    speech_start = position + mp3.DECODED_OFFSET_SAMPLES
-                speech_end = position + mp3.DECODED_OFFSET_SAMPLES + speech
-                out.write(frames)
-                position += mp3.count_samples(frames)
-            cues.append(Cue(speech_start / rate, speech_end / rate, line.speaker, line.text))
-        out.flush()
-        os.fsync(out.fileno())
-    duration = position / rate
+    for line, line_clip_keys, line_frames in zip(lines, clip_keys, frames):
+        chapter_starts.setdefault(line.chapter, position)
+        speech_start = speech_end = None
+        for clip_key, clip_frames in zip(line_clip_keys, line_frames):
+            if speech_start is None:
+                speech_start = position + mp3.DECODED_OFFSET_SAMPLES
+            speech_end = position + mp3.DECODED_OFFSET_SAMPLES + facts[clip_key].speech_samples
+            position += mp3.count_samples(clip_frames)
+        cues.append(Cue(speech_start / rate, speech_end / rate, line.speaker, line.text))
     starts = sorted(chapter_starts.items())
     chapters = []
     for number, (chapter_index, start) in enumerate(starts):
         end = starts[number + 1][1] if number + 1 < len(starts) else position
         start_seconds = 0.0 if number == 0 else start / rate
         chapters.append(ChapterMark(script.chapters[chapter_index].title, start_seconds, end / rate))
-    return chapters, cues, duration
+    return chapters, cues, position / rate
 
 
-def _tag(path: Path, episode: Episode, config, cast: Cast) -> None:
-    from audio_artigo.assembly.id3 import TagInfo, write_tags
+def _write_mp3(path: Path, tags, chapters: list[ChapterMark], frames: list[list[bytes]]) -> None:
+    """The ID3 tag first (so it is never moved), then every clip's frames."""
+    from audio_artigo.assembly.id3 import write_tags
+
+    write_tags(path, tags, chapters)
+    with open(path, "ab") as out:
+        for line_frames in frames:
+            for clip_frames in line_frames:
+                out.write(clip_frames)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _tag_info(episode: Episode, config, cast: Cast):
+    from audio_artigo.assembly.id3 import TagInfo
 
     made_with = f"audio-artigo; {cast.engine} {cast.narrator.name}"
     if cast.draft:
         made_with += " (draft)"
-    info = TagInfo(
+    return TagInfo(
         title=episode.title,
         artist=episode.author or config.title,
         album=config.title,
@@ -342,7 +348,6 @@ def _tag(path: Path, episode: Episode, config, cast: Cast) -> None:
         source=episode.source,
         made_with=made_with,
     )
-    write_tags(path, info, episode.chapters)
 
 
 def _stage_text(final: Path, text: str, staged: list[Path]) -> Path:

@@ -59,6 +59,8 @@ class PodcastConfig:
     """A square JPEG or PNG; None means one is generated from the title."""
     base_url: str = ""
     """The public URL of the output folder; empty means DEFAULT_BASE_URL."""
+    lexicon: Path | None = None
+    """The newsroom's own lexicon (TSV or TOML) for the normaliser; ``build --lexicon`` overrides it."""
     source: Path | None = None
     """The podcast.toml these settings came from (None: the defaults)."""
 
@@ -106,6 +108,11 @@ _SETTING_HELP = {
         "and the episodes (e.g. https://example.org/podcast/). Leave it empty to try\n"
         f"the show locally: links then point at `audio-artigo serve` ({DEFAULT_BASE_URL})."
     ),
+    "lexicon": (
+        "The newsroom's own lexicon, relative to this file: a TSV (word<TAB>how to say it,\n"
+        "or word<TAB>[[piper phonemes]]) or TOML file applied before the normaliser's rules.\n"
+        "`audio-artigo build --lexicon FILE` overrides it. Leave it empty for none."
+    ),
 }
 
 
@@ -148,8 +155,9 @@ def write_default_config(path: Path, **overrides: object) -> PodcastConfig:
     """
     path = Path(path)
     settings = {name: value for name, value in overrides.items() if value is not None}
-    if "cover" in settings:
-        settings["cover"] = str(settings["cover"])
+    for name in ("cover", "lexicon"):
+        if name in settings:
+            settings[name] = str(settings[name])
     config = _checked_config(settings, path)
 
     defaults = PodcastConfig()
@@ -196,6 +204,13 @@ def _checked_config(settings: dict, path: Path) -> PodcastConfig:
         values["cover"] = _checked_cover(path.parent / values["cover"], path)
     else:
         values.pop("cover", None)
+    if values.get("lexicon"):
+        lexicon = path.parent / values["lexicon"]
+        if not lexicon.is_file():
+            raise ConfigError(f"{path}: lexicon {lexicon} does not exist")
+        values["lexicon"] = lexicon.resolve()
+    else:
+        values.pop("lexicon", None)
     return PodcastConfig(**values, source=path)
 
 

@@ -253,3 +253,27 @@ def test_an_unreadable_voice_exits_2_naming_the_file(tmp_path, cli_env, damage):
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert "pt_BR-quebrada-x_low.onnx" in result.stderr
     assert not list(out.glob("*.mp3")) if out.exists() else True
+
+
+def test_the_lexicon_named_in_podcast_toml_is_applied_and_build_lexicon_overrides_it(tmp_path, monkeypatch):
+    from audio_artigo.build import BuildOptions, build
+    from audio_artigo.cast import VoiceRequest
+    from audio_artigo.synthesis.piper_engine import PiperModel
+
+    spoken = []
+    real_speak = PiperModel.speak
+    monkeypatch.setattr(PiperModel, "speak", lambda self, text, spec: spoken.append(text) or real_speak(self, text, spec))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "redacao.tsv").write_text("WAIC\tuéique\n", encoding="utf-8")
+    (out / "podcast.toml").write_text('lexicon = "redacao.tsv"\n', encoding="utf-8")
+    article = tmp_path / "nota.txt"
+    article.write_text("Nota\n\nA WAIC começa hoje.\n", encoding="utf-8")
+    options = BuildOptions(out_dir=out, voices=VoiceRequest(voice=str(TINY), offline=True), workers=1, use_cache=False)
+    build([article], options)
+    assert "A uéique começa hoje." in spoken
+
+    (tmp_path / "outra.tsv").write_text("WAIC\tconferência\n", encoding="utf-8")
+    options.lexicon = tmp_path / "outra.tsv"
+    build([article], options)
+    assert "A conferência começa hoje." in spoken

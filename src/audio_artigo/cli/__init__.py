@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands, so ``--help`` stays instant.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -49,4 +50,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(141)
+    if argv is None:
+        # Run as a program, a finished command skips the interpreter's teardown:
+        # unloading onnxruntime alone takes ~40 ms, a tenth of a one-sentence
+        # re-build. Every file has been written and closed by now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     sys.exit(0)

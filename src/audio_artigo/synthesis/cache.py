@@ -126,12 +126,12 @@ class ClipCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_bytes(path, buffer.getvalue(), durable=False)
 
-    def load_encoded(self, key: str, part: str) -> np.ndarray:
-        """``part`` is "frames" (uint8) or "energies"."""
+    def load_encoded(self, key: str) -> tuple[bytes, np.ndarray]:
+        """The MP3 frames of a clip and the loudness energies of their decoded audio."""
         path = self._entry("mp3", key, ".npz")
         try:
             with np.load(path) as data:
-                value = data[part]
+                value = data["frames"].tobytes(), data["energies"]
         except FileNotFoundError:
             raise BrokenEntry(key) from None
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
