@@ -118,16 +118,26 @@ def row(label: str, run: Run, base: Run | None = None) -> str:
 
 
 def ten_times(text: str) -> str:
-    """The article's body ten times, every sentence of each copy made unique
-    (the cache would otherwise synthesise each sentence only once)."""
+    """The article's body ten times over, each copy's sentences with their words
+    rotated (copy 2 starts each sentence at its second word, and so on): the same
+    words and sounds, but sentences the cache has not met, so all ten copies are
+    synthesised rather than only the first."""
     import re
 
     title, *body = text.splitlines()
-    sentence_end = re.compile(r"\.(?=\s|”|$)")
-    copies = []
-    for number in range(1, 11):
-        copies += [sentence_end.sub(f", trecho {number}.", line) for line in body]
-    return "\n".join([title, *copies])
+    lines = [title]
+    for shift in range(10):
+        for line in body:
+            sentences = re.split(r"(?<=[.!?”])\s+", line)
+            lines.append(" ".join(_rotate(sentence.split(), shift) for sentence in sentences))
+    return "\n".join(lines)
+
+
+def _rotate(words: list[str], shift: int) -> str:
+    if not words:
+        return ""
+    shift %= len(words)
+    return " ".join(words[shift:] + words[:shift])
 
 
 def normaliser_throughput() -> tuple[float, float]:
