@@ -262,7 +262,12 @@ def test_the_lexicon_named_in_podcast_toml_is_applied_and_build_lexicon_override
 
     spoken = []
     real_speak = PiperModel.speak
-    monkeypatch.setattr(PiperModel, "speak", lambda self, text, spec: spoken.append(text) or real_speak(self, text, spec))
+
+    def observed_speak(self, text, spec):
+        spoken.append(text)
+        return real_speak(self, text, spec)
+
+    monkeypatch.setattr(PiperModel, "speak", observed_speak)
     out = tmp_path / "out"
     out.mkdir()
     (out / "redacao.tsv").write_text("WAIC\tuéique\n", encoding="utf-8")
@@ -277,3 +282,54 @@ def test_the_lexicon_named_in_podcast_toml_is_applied_and_build_lexicon_override
     options.lexicon = tmp_path / "outra.tsv"
     build([article], options)
     assert "A conferência começa hoje." in spoken
+
+
+READING_DATA = Path(__file__).parent.parent / "reading" / "data"
+
+
+def test_a_markdown_article_gets_one_chapter_per_section_plus_the_opening(tmp_path, cli_env):
+    run_cli(["build", READING_DATA / "safra-recorde.md", "--voice", TINY, "--out", tmp_path], cli_env)
+    mp3, chapters_json, vtt = episode_files(tmp_path, "safra-recorde")
+    titles = [str(frame.sub_frames["TIT2"]) for frame in sorted(ID3(mp3).getall("CHAP"), key=lambda f: f.start_time)]
+    assert titles == [
+        "Safra de grãos deve bater recorde e movimentar R$ 1,2 trilhão em 2025",
+        "Clima ajudou no Centro-Oeste",
+        "Exportações e logística",
+    ]
+    quotes = [text for *_, speaker, text in read_cues(vtt) if speaker == "Citação"]
+    assert any(text.startswith("Foi a melhor janela") for text in quotes)
+    assert any(text.startswith("Sem a Ferrogrão") for text in quotes)
+    assert "Leia também" not in vtt.read_text(encoding="utf-8")
+
+
+def test_a_news_page_is_read_without_its_navigation_aside_or_footer(tmp_path, cli_env):
+    run_cli(["build", READING_DATA / "vacinacao-sp.html", "--voice", TINY, "--out", tmp_path], cli_env)
+    (mp3,) = tmp_path.glob("*.mp3")
+    transcript = mp3.with_suffix(".vtt").read_text(encoding="utf-8")
+    for clutter in ("Início", "Saúde |", "Mais lidas", "Dólar fecha", "Todos os direitos reservados", "Jornal Exemplo"):
+        assert clutter not in transcript
+    assert "Campanha de vacinação contra a gripe é ampliada" in transcript
+    assert "<v Citação>A vacina é segura" in transcript
+    assert len(ID3(mp3).getall("CHAP")) == 3
+
+
+def test_quotations_are_read_by_the_quote_voice_when_one_is_given(tmp_path, monkeypatch):
+    from audio_artigo.build import BuildOptions, build
+    from audio_artigo.cast import VoiceRequest
+    from audio_artigo.synthesis.piper_engine import PiperModel
+
+    models = {}
+    real_speak = PiperModel.speak
+
+    def observed_speak(self, text, spec):
+        models[text] = spec.model
+        return real_speak(self, text, spec)
+
+    monkeypatch.setattr(PiperModel, "speak", observed_speak)
+    article = tmp_path / "fala.txt"
+    article.write_text("Fala\n\n“Não vamos recuar”, disse a ministra.\n", encoding="utf-8")
+    request = VoiceRequest(voice=str(TINY), quote_voice=str(TINY_MULTI), offline=True)
+    (episode,) = build([article], BuildOptions(out_dir=tmp_path / "out", voices=request, workers=1, use_cache=False))
+    assert models["Não vamos recuar"] == str(TINY_MULTI.resolve())
+    assert models["disse a ministra."] == str(TINY.resolve())
+    assert episode.quote_voice == "pt_BR-tinymulti-x_low"
