@@ -41,6 +41,22 @@ def read_cues(path: Path):
     ]
 
 
+@pytest.fixture
+def piper_calls(monkeypatch):
+    """Every (text, VoiceSpec) the real Piper engine speaks in this process (workers=1 builds)."""
+    from audio_artigo.synthesis.piper_engine import PiperModel
+
+    calls = []
+    real_speak = PiperModel.speak
+
+    def observed_speak(self, text, spec):
+        calls.append((text, spec))
+        return real_speak(self, text, spec)
+
+    monkeypatch.setattr(PiperModel, "speak", observed_speak)
+    return calls
+
+
 def episode_files(folder: Path, slug: str):
     return folder / f"{slug}.mp3", folder / f"{slug}.chapters.json", folder / f"{slug}.vtt"
 
@@ -159,20 +175,11 @@ def test_editing_one_sentence_synthesises_it_alone_and_changes_only_its_part_of_
     assert changed < 0.05 * len(a)  # one short sentence out of a six-minute episode
 
 
-def test_quotations_are_read_by_the_second_speaker_of_a_multi_speaker_voice(tmp_path, monkeypatch):
+def test_quotations_are_read_by_the_second_speaker_of_a_multi_speaker_voice(tmp_path, monkeypatch, piper_calls):
     """In-process build (one worker) observing the real Piper calls: who said what."""
     from audio_artigo.build import BuildOptions, build
     from audio_artigo.cast import VoiceRequest
-    from audio_artigo.synthesis.piper_engine import PiperModel
 
-    spoken = []
-    real_speak = PiperModel.speak
-
-    def observed_speak(self, text, spec):
-        spoken.append((text, spec.speaker_id))
-        return real_speak(self, text, spec)
-
-    monkeypatch.setattr(PiperModel, "speak", observed_speak)
     monkeypatch.setenv("AUDIO_ARTIGO_VOICES_DIR", str(tmp_path / "voices"))
     article = tmp_path / "citacao.md"
     article.write_text(
@@ -181,10 +188,10 @@ def test_quotations_are_read_by_the_second_speaker_of_a_multi_speaker_voice(tmp_
         encoding="utf-8",
     )
     (episode,) = build([article], BuildOptions(out_dir=tmp_path / "out", voices=VoiceRequest(voice=str(TINY_MULTI), offline=True), workers=1, use_cache=False))
-    speakers = dict(spoken)
+    speakers = {text: spec.speaker_id for text, spec in piper_calls}
     assert speakers["A situação é grave e exige atenção"] == 1
     assert speakers["A Defesa Civil emitiu um alerta."] == 0
-    assert any(speaker == 0 and "disse o coordenador" in text for text, speaker in spoken)
+    assert any(speaker == 0 and "disse o coordenador" in text for text, speaker in speakers.items())
     cues = read_cues(tmp_path / "out" / episode.transcript_file)
     assert [speaker for *_, speaker, _ in cues] == ["Narração", "Narração", "Citação", "Narração"]
 
@@ -255,19 +262,10 @@ def test_an_unreadable_voice_exits_2_naming_the_file(tmp_path, cli_env, damage):
     assert not list(out.glob("*.mp3")) if out.exists() else True
 
 
-def test_the_lexicon_named_in_podcast_toml_is_applied_and_build_lexicon_overrides_it(tmp_path, monkeypatch):
+def test_the_lexicon_named_in_podcast_toml_is_applied_and_build_lexicon_overrides_it(tmp_path, piper_calls):
     from audio_artigo.build import BuildOptions, build
     from audio_artigo.cast import VoiceRequest
-    from audio_artigo.synthesis.piper_engine import PiperModel
 
-    spoken = []
-    real_speak = PiperModel.speak
-
-    def observed_speak(self, text, spec):
-        spoken.append(text)
-        return real_speak(self, text, spec)
-
-    monkeypatch.setattr(PiperModel, "speak", observed_speak)
     out = tmp_path / "out"
     out.mkdir()
     (out / "redacao.tsv").write_text("WAIC\tuéique\n", encoding="utf-8")
@@ -276,12 +274,12 @@ def test_the_lexicon_named_in_podcast_toml_is_applied_and_build_lexicon_override
     article.write_text("Nota\n\nA WAIC começa hoje.\n", encoding="utf-8")
     options = BuildOptions(out_dir=out, voices=VoiceRequest(voice=str(TINY), offline=True), workers=1, use_cache=False)
     build([article], options)
-    assert "A uéique começa hoje." in spoken
+    assert "A uéique começa hoje." in [text for text, _ in piper_calls]
 
     (tmp_path / "outra.tsv").write_text("WAIC\tconferência\n", encoding="utf-8")
     options.lexicon = tmp_path / "outra.tsv"
     build([article], options)
-    assert "A conferência começa hoje." in spoken
+    assert "A conferência começa hoje." in [text for text, _ in piper_calls]
 
 
 READING_DATA = Path(__file__).parent.parent / "reading" / "data"
@@ -313,23 +311,15 @@ def test_a_news_page_is_read_without_its_navigation_aside_or_footer(tmp_path, cl
     assert len(ID3(mp3).getall("CHAP")) == 3
 
 
-def test_quotations_are_read_by_the_quote_voice_when_one_is_given(tmp_path, monkeypatch):
+def test_quotations_are_read_by_the_quote_voice_when_one_is_given(tmp_path, piper_calls):
     from audio_artigo.build import BuildOptions, build
     from audio_artigo.cast import VoiceRequest
-    from audio_artigo.synthesis.piper_engine import PiperModel
 
-    models = {}
-    real_speak = PiperModel.speak
-
-    def observed_speak(self, text, spec):
-        models[text] = spec.model
-        return real_speak(self, text, spec)
-
-    monkeypatch.setattr(PiperModel, "speak", observed_speak)
     article = tmp_path / "fala.txt"
     article.write_text("Fala\n\n“Não vamos recuar”, disse a ministra.\n", encoding="utf-8")
     request = VoiceRequest(voice=str(TINY), quote_voice=str(TINY_MULTI), offline=True)
     (episode,) = build([article], BuildOptions(out_dir=tmp_path / "out", voices=request, workers=1, use_cache=False))
+    models = {text: spec.model for text, spec in piper_calls}
     assert models["Não vamos recuar"] == str(TINY_MULTI.resolve())
     assert models["disse a ministra."] == str(TINY.resolve())
     assert episode.quote_voice == "pt_BR-tinymulti-x_low"
