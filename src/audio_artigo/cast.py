@@ -19,9 +19,9 @@ from audio_artigo.synthesis.voice import VoiceSpec
 
 Engine = Literal["auto", "piper", "espeak"]
 
-ESPEAK_NARRATOR = VoiceSpec(engine="espeak", name="espeak-ng pt-br", espeak_voice="pt-br", espeak_pitch=45)
+ESPEAK_NARRATOR = VoiceSpec(engine="espeak", name="eSpeak NG pt-br", espeak_voice="pt-br", espeak_pitch=45)
 ESPEAK_QUOTE = VoiceSpec(
-    engine="espeak", name="espeak-ng pt-br+f3", espeak_voice="pt-br+f3", espeak_rate=172, espeak_pitch=58
+    engine="espeak", name="eSpeak NG pt-br+f3", espeak_voice="pt-br+f3", espeak_rate=172, espeak_pitch=58
 )
 # The narrator's own voice reading quotations: a touch faster and livelier.
 QUOTE_LENGTH_FACTOR = 0.92

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -60,10 +59,10 @@ def build(articles, voice, quote_voice, speaker, quote_speaker, engine, out_dir,
     for episode in episodes:
         minutes, seconds = divmod(round(episode.duration), 60)
         path = Path(out_dir) / episode.audio_file
-        voices = episode.voice + (f" + {episode.quote_voice} for quotes" if episode.quote_voice else "")
+        voices = episode.voice + (f", quotations by {episode.quote_voice}" if episode.quote_voice else "")
         click.echo(
             f"{path}  {minutes}:{seconds:02d}, {len(episode.chapters)} chapters, "
-            f"{episode.size / 1e6:.1f} MB, read by {episode.engine} {voices}"
+            f"{episode.size / 1e6:.1f} MB, read by {voices}"
         )
 
 

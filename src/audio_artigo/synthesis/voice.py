@@ -22,7 +22,7 @@ class VoiceSpec:
 
     engine: Literal["piper", "espeak"]
     name: str
-    """What the episode records: a Piper voice name or "espeak-ng pt-br"."""
+    """What the episode records: a Piper voice name, or "eSpeak NG pt-br"."""
     model: str | None = None
     """Piper: path of the .onnx model (its config is beside it)."""
     digest: str = ""
