@@ -76,34 +76,19 @@ class ClipCache:
     def _entry(self, kind: str, key: str, suffix: str) -> Path:
         return self.folder / kind / key[:2] / f"{key}{suffix}"
 
-    # Clips -----------------------------------------------------------------
-
-    def has_clip(self, key: str) -> bool:
-        return self._entry("clips", key, ".npz").exists()
-
-    def store_clip(self, key: str, clip: ClipAudio) -> None:
+    def _write(self, kind: str, key: str, **arrays) -> None:
         buffer = io.BytesIO()
-        np.savez(
-            buffer,
-            pcm=clip.pcm,
-            peak=np.float64(clip.peak),
-            energies=clip.energies,
-            speech_samples=np.int64(clip.speech_samples),
-        )
-        path = self._entry("clips", key, ".npz")
+        np.savez(buffer, **arrays)
+        path = self._entry(kind, key, ".npz")
         path.parent.mkdir(parents=True, exist_ok=True)
         write_bytes(path, buffer.getvalue(), durable=False)
 
-    def load_clip(self, key: str, with_audio: bool = True) -> ClipAudio:
-        path = self._entry("clips", key, ".npz")
+    def _read(self, kind: str, key: str, read):
+        """``read(npz)`` of an entry; a missing or unreadable entry is a BrokenEntry."""
+        path = self._entry(kind, key, ".npz")
         try:
             with np.load(path) as data:
-                clip = ClipAudio(
-                    pcm=data["pcm"] if with_audio else np.zeros(0, dtype=np.int16),
-                    peak=float(data["peak"]),
-                    energies=data["energies"],
-                    speech_samples=int(data["speech_samples"]),
-                )
+                value = read(data)
         except FileNotFoundError:
             raise BrokenEntry(key) from None
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
@@ -111,7 +96,29 @@ class ClipCache:
             path.unlink(missing_ok=True)
             raise BrokenEntry(key) from exc
         _touch(path)
-        return clip
+        return value
+
+    # Clips -----------------------------------------------------------------
+
+    def has_clip(self, key: str) -> bool:
+        return self._entry("clips", key, ".npz").exists()
+
+    def store_clip(self, key: str, clip: ClipAudio) -> None:
+        self._write(
+            "clips", key,
+            pcm=clip.pcm, peak=np.float64(clip.peak), energies=clip.energies, speech_samples=np.int64(clip.speech_samples),
+        )
+
+    def load_clip(self, key: str, with_audio: bool = True) -> ClipAudio:
+        return self._read(
+            "clips", key,
+            lambda data: ClipAudio(
+                pcm=data["pcm"] if with_audio else np.zeros(0, dtype=np.int16),
+                peak=float(data["peak"]),
+                energies=data["energies"],
+                speech_samples=int(data["speech_samples"]),
+            ),
+        )
 
     # Encoded clips ---------------------------------------------------------
 
@@ -120,25 +127,11 @@ class ClipCache:
 
     def store_encoded(self, key: str, frames: bytes, energies: np.ndarray) -> None:
         """MP3 frames of a clip, with the loudness energies of their decoded audio."""
-        buffer = io.BytesIO()
-        np.savez(buffer, frames=np.frombuffer(frames, dtype=np.uint8), energies=energies)
-        path = self._entry("mp3", key, ".npz")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, buffer.getvalue(), durable=False)
+        self._write("mp3", key, frames=np.frombuffer(frames, dtype=np.uint8), energies=energies)
 
     def load_encoded(self, key: str) -> tuple[bytes, np.ndarray]:
         """The MP3 frames of a clip and the loudness energies of their decoded audio."""
-        path = self._entry("mp3", key, ".npz")
-        try:
-            with np.load(path) as data:
-                value = data["frames"].tobytes(), data["energies"]
-        except FileNotFoundError:
-            raise BrokenEntry(key) from None
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-            path.unlink(missing_ok=True)
-            raise BrokenEntry(key) from exc
-        _touch(path)
-        return value
+        return self._read("mp3", key, lambda data: (data["frames"].tobytes(), data["energies"]))
 
     # Small records ---------------------------------------------------------
 
