@@ -212,7 +212,7 @@ def _episode_article(published: PublishedEpisode, language: str, preload: bool):
         E.P(
             E.CLASS("meta"),
             E.TIME(_long_date(published.published), datetime=published.published.isoformat()),
-            f" · {_clock(episode.duration)}",
+            f" · {_clock(episode.duration)} · {_read_by(episode)}",
         ),
         E.P(E.CLASS("description"), episode.description),
         E.AUDIO(
@@ -248,6 +248,13 @@ def _episode_article(published: PublishedEpisode, language: str, preload: bool):
         )
     )
     return E.ARTICLE(E.CLASS("episode"), *parts, id=episode_anchor(published))
+
+
+def _read_by(episode) -> str:
+    """Who reads the episode; an eSpeak NG episode is a draft, and says so."""
+    if episode.engine == "espeak":
+        return "rascunho lido por eSpeak NG"
+    return f"voz {episode.voice}" + (f", citações na voz {episode.quote_voice}" if episode.quote_voice else "")
 
 
 def _href(file_name: str) -> str:
