@@ -11,7 +11,7 @@ import feedparser
 import podcastparser
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lxml import etree
+from lxml import etree, html
 from mutagen.mp3 import MP3
 
 from audio_artigo.catalogue import PublishedEpisode
@@ -191,3 +191,18 @@ def test_file_names_are_percent_encoded_in_urls(out_dir):
     item = etree.fromstring((out_dir / "feed.xml").read_bytes()).find("channel/item")
     assert published.audio_file == "notícia de hoje.mp3"
     assert item.find("enclosure").get("url") == CONFIG.public_url + "not%C3%ADcia%20de%20hoje.mp3"
+
+
+def test_the_page_says_who_reads_each_episode_and_marks_drafts():
+    from dataclasses import replace
+
+    from audio_artigo.site import render_index
+
+    piper = _in_memory_episode("Piper", "Lead", "Capítulo")
+    piper = replace(piper, episode=replace(piper.episode, voice="pt_BR-faber-medium", quote_voice="pt_BR-cadu-medium"))
+    draft = _in_memory_episode("Rascunho", "Lead", "Capítulo")
+    draft = replace(draft, episode=replace(draft.episode, engine="espeak", voice="eSpeak NG pt-br"))
+    page = html.fromstring(render_index(CONFIG, [piper, draft], "c.png"))
+    meta = [p.text_content() for p in page.xpath('//p[@class="meta"]')]
+    assert meta[0].endswith("voz pt_BR-faber-medium, citações na voz pt_BR-cadu-medium")
+    assert meta[1].endswith("rascunho lido por eSpeak NG")
