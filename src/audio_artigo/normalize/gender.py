@@ -25,7 +25,10 @@ SCALE_WORDS = frozenset(
 )
 # "de 21 a 23 vítimas", "2 ou 3 casas", "2 e 3 vagas", "21-23"
 _RANGE_LINK = re.compile(r"[ \t]*(?:a|e|ou|até|-|–|/)[ \t]*[0-9][0-9.,]*")
-_NEXT_WORD = re.compile(r"[ \t]*([^\W\d_]+(?:-[^\W\d_]+)*)")
+# Bounded (words of up to 40 letters, compounds of up to 4): a number may be
+# followed by a "word" as long as the text ("½½½…" is one), looked at again
+# for every number in it.
+_NEXT_WORD = re.compile(r"[ \t]*([^\W\d_]{1,40}(?:-[^\W\d_]{1,40}){0,3})")
 _TIME_OF_DAY = re.compile(r"[ \t]+(?:manhã|tarde|noite|madrugada)\b")
 _LOOKAHEAD_WORDS = 4
 
