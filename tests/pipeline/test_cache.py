@@ -1,0 +1,50 @@
+"""The clip cache: entries survive only whole, broken ones are dropped, and prune keeps it bounded."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from audio_artigo.synthesis.cache import BrokenEntry, ClipAudio, ClipCache, key_for
+from tests.pipeline.conftest import run_cli
+
+
+def clip(samples: int) -> ClipAudio:
+    return ClipAudio(pcm=np.ones(samples, dtype=np.int16), peak=0.5, energies=np.ones(3), speech_samples=samples)
+
+
+def test_keys_depend_on_every_part():
+    assert key_for("a", "b") != key_for("ab") != key_for("a", "c")
+
+
+def test_a_clip_reads_back_and_a_broken_entry_is_removed(tmp_path):
+    cache = ClipCache(tmp_path)
+    cache.store_clip("ab12", clip(100))
+    assert cache.load_clip("ab12").speech_samples == 100
+    entry = next(tmp_path.rglob("ab12.npz"))
+    entry.write_bytes(b"half a zip")
+    with pytest.raises(BrokenEntry):
+        cache.load_clip("ab12")
+    assert not entry.exists() and not cache.has_clip("ab12")
+
+
+def test_prune_removes_the_least_recently_used_first(tmp_path):
+    cache = ClipCache(tmp_path)
+    for age, key in enumerate(["cc03", "bb02", "aa01"]):  # aa01 is the oldest
+        cache.store_clip(key, clip(10_000))
+        path = next(tmp_path.rglob(f"{key}.npz"))
+        os.utime(path, (1_000_000 - age * 1000, 1_000_000 - age * 1000))
+    cache.load_clip("aa01")  # using an entry makes it the most recent
+    size = next(tmp_path.rglob("aa01.npz")).stat().st_size
+    removed, freed = cache.prune(max_bytes=2 * size)
+    assert removed == 1 and freed == size
+    assert cache.has_clip("aa01") and cache.has_clip("cc03") and not cache.has_clip("bb02")
+
+
+def test_cache_prune_command_empties_a_cache(tmp_path, cli_env):
+    ClipCache(tmp_path / ".cache").store_clip("ab12", clip(100))
+    result = run_cli(["cache", "prune", "--out", tmp_path, "--max-size", "0"], cli_env)
+    assert "removed 1 entries" in result.stdout
+    assert not list((tmp_path / ".cache").rglob("*.npz"))
