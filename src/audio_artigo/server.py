@@ -5,16 +5,21 @@ plain name, of the kinds below. Everything else (paths with ``..`` however
 encoded, sub-folders, dotfiles such as the catalogue, the lock and temporary
 files, symlinks leading out of the folder, other kinds of file) is a 404 with
 no bytes of the file. Range requests, HEAD and conditional requests are
-handled by Starlette's FileResponse; uvicorn speaks HTTP.
+handled by Starlette's FileResponse; uvicorn speaks HTTP. feed.xml and
+index.html, which each publish replaces, are read whole through one open
+file, so an answer is always one version of them.
 """
 
 from __future__ import annotations
 
+import email.utils
+import hashlib
 import os
 import stat
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -78,13 +83,18 @@ def make_app(folder: Path) -> Starlette:
         if found is None:
             return PlainTextResponse("Not Found", status_code=404)
         path, status = found
-        cache = REVALIDATE if path.name in _CHANGING_FILES else IMMUTABLE
-        response = FileResponse(
-            path,
-            media_type=CONTENT_TYPES[path.suffix.lower()],
-            headers={"cache-control": cache, "x-content-type-options": "nosniff"},
-            stat_result=status,
-        )
+        media_type = CONTENT_TYPES[path.suffix.lower()]
+        if path.name in _CHANGING_FILES:
+            cache = REVALIDATE
+            response = await run_in_threadpool(_current_version, path, media_type)
+            if response is None:
+                return PlainTextResponse("Not Found", status_code=404)
+        else:
+            cache = IMMUTABLE
+            response = FileResponse(
+                path, media_type=media_type, headers={"cache-control": cache, "x-content-type-options": "nosniff"},
+                stat_result=status,
+            )  # fmt: skip
         if _not_modified(request, response):
             return Response(status_code=304, headers={"etag": response.headers["etag"], "cache-control": cache})
         return response
@@ -92,7 +102,30 @@ def make_app(folder: Path) -> Starlette:
     return Starlette(routes=[Route("/{name:path}", serve_file, methods=["GET", "HEAD"])])
 
 
-def _not_modified(request: Request, response: FileResponse) -> bool:
+def _current_version(path: Path, media_type: str) -> Response | None:
+    """feed.xml or index.html as one publish left it: its bytes and date through one open file.
+
+    A publish renames a new version over these files while the server runs;
+    FileResponse takes the size from a stat and the bytes from a later open,
+    so a publish in between gave a torn answer. They are small: they are read
+    whole, and a Range request gets the whole file (which HTTP allows).
+    """
+    try:
+        with open(path, "rb") as handle:
+            modified = os.fstat(handle.fileno()).st_mtime
+            content = handle.read()
+    except OSError:
+        return None
+    headers = {
+        "cache-control": REVALIDATE,
+        "x-content-type-options": "nosniff",
+        "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
+        "last-modified": email.utils.formatdate(modified, usegmt=True),
+    }
+    return Response(content, media_type=media_type, headers=headers)
+
+
+def _not_modified(request: Request, response: Response) -> bool:
     """The client's copy (If-None-Match) is current."""
     tags = request.headers.get("if-none-match")
     if tags is None:
