@@ -25,8 +25,8 @@ out of the body. The identity is the canonical URL (HTML <link
 rel="canonical"> or og:url; Markdown front matter) or else the file stem.
 
 Text is decoded as UTF-8 (a BOM is accepted), put in NFC, and its control
-characters become spaces; within a block, white space is collapsed to single
-spaces. Anything that cannot be read raises InputError with a one-line
+characters (also those written as HTML or Markdown character references)
+become spaces; within a block, white space is collapsed to single spaces. Anything that cannot be read raises InputError with a one-line
 message naming the file; nothing else is raised, whatever the input.
 """
 
@@ -53,10 +53,11 @@ _NAME_PARTICLES = frozenset({"de", "da", "do", "das", "dos", "e", "di", "del", "
 _BYLINE_NAME_END = re.compile(r"\s*[,|—–(/]")
 
 # Control characters become spaces (line breaks stay line breaks); a BOM or
-# soft hyphen in the middle of the text is dropped.
+# soft hyphen in the middle of the text is dropped, and so are the two
+# non-characters XML forbids.
 _CHARACTER_FIXES = {code: " " for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]}
 _CHARACTER_FIXES.update({ord("\t"): " ", ord("\n"): "\n", ord("\f"): "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"})
-_CHARACTER_FIXES.update({0xFEFF: None, 0xAD: None})
+_CHARACTER_FIXES.update({0xFEFF: None, 0xAD: None, 0xFFFE: None, 0xFFFF: None})
 
 
 @dataclass
@@ -132,7 +133,9 @@ def _read_text(path: Path, name: str) -> str:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.split())
+    """White space collapsed; the character fixes again for what HTML and Markdown
+    character references (``&#1;``) bring in after the file was decoded."""
+    return " ".join(text.translate(_CHARACTER_FIXES).split())
 
 
 # -- Plain text ----------------------------------------------------------------
