@@ -141,7 +141,7 @@ def _build_one(article_path, options, config, cast: Cast, cache: ClipCache, pool
     probe = None if cache.read_record(codec_record) else settings
     clip_keys, facts, codec_losses = _synthesize(lines, cast, cache, pool, reporter, probe)
     if codec_losses and not cache.read_record(codec_record):
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(PublishError):  # records only save work next time
             cache.write_record(codec_record, {"loss_db": round(sorted(codec_losses)[len(codec_losses) // 2], 2)})
     frames = _encode_to_target(lines, clip_keys, facts, settings, codec_record, article.identity, cache, pool, reporter)
     chapters, cues, duration = _timeline(lines, clip_keys, frames, facts, script, rate)
@@ -262,11 +262,11 @@ def _encode_to_target(lines, clip_keys, facts, settings, codec_record: str, iden
     encoded = _encode(lines, clip_keys, gain_db, settings, cache, pool, reporter)
     measured = integrated_loudness(np.concatenate([energies for line in encoded for _, energies in line]))
     if abs(measured - TARGET_LUFS) > STICKY_GAIN_TOLERANCE_LU:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(PublishError):
             cache.write_record(codec_record, {"loss_db": round(predicted + gain_db - measured, 2)})
         gain_db = round(gain_db + TARGET_LUFS - measured, 2)
         encoded = _encode(lines, clip_keys, gain_db, settings, cache, pool, reporter)
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(PublishError):
         cache.write_record(article_record, {"gain_db": gain_db})
     return [[frames for frames, _ in line] for line in encoded]
 

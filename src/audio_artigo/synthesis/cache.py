@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from audio_artigo.atomicio import is_temporary, write_bytes, write_text
+from audio_artigo.errors import PublishError
 
 FORMAT_VERSION = "2"
 
@@ -80,8 +81,14 @@ class ClipCache:
         buffer = io.BytesIO()
         np.savez(buffer, **arrays)
         path = self._entry(kind, key, ".npz")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._make_folder(path.parent)
         write_bytes(path, buffer.getvalue(), durable=False)
+
+    def _make_folder(self, folder: Path) -> None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PublishError(f"cannot write the clip cache in {self.folder}: {exc.strerror or exc}") from exc
 
     def _read(self, kind: str, key: str, read):
         """``read(npz)`` of an entry; a missing or unreadable entry is a BrokenEntry."""
@@ -143,7 +150,7 @@ class ClipCache:
 
     def write_record(self, name: str, data: dict) -> None:
         folder = self.folder / "records"
-        folder.mkdir(parents=True, exist_ok=True)
+        self._make_folder(folder)
         write_text(folder / f"{name}.json", json.dumps(data, sort_keys=True), durable=False)
 
     def file_digest(self, path: Path) -> str:
@@ -157,7 +164,7 @@ class ClipCache:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(block)
             known[stamp] = digest.hexdigest()
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(PublishError):  # only saves hashing the file next time
                 self.write_record("digests", known)
         return known[stamp]
 

@@ -29,17 +29,29 @@ def optimized_copy(spec: VoiceSpec, models: Path) -> Path:
 
 
 @contextlib.contextmanager
-def optimizing(spec: VoiceSpec, models: Path) -> Iterator[Path]:
-    """Hold the right to make the optimised copy of a voice (other processes wait)."""
-    models.mkdir(parents=True, exist_ok=True)
+def optimizing(spec: VoiceSpec, models: Path) -> Iterator[Path | None]:
+    """Hold the right to make the optimised copy of a voice (other processes wait).
+
+    Yields None when the cache cannot take a copy (read-only, full): the
+    original model is then loaded as it is, a little slower to load.
+    """
     copy = optimized_copy(spec, models)
-    with open(copy.with_name(f".{copy.name}.lock"), "a") as lock:
+    try:
+        models.mkdir(parents=True, exist_ok=True)
+        lock = open(copy.with_name(f".{copy.name}.lock"), "a")
+    except OSError:
+        yield None
+        return
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield copy
 
 
 def make_copy(spec: VoiceSpec, copy: Path, threads: int = 1):
-    """Optimise the model and save the copy (the caller holds ``optimizing``); returns the session."""
+    """Optimise the model and save the copy (the caller holds ``optimizing``); returns the session.
+
+    When the copy cannot be written (full disk), the session still serves.
+    """
     import onnxruntime
 
     options = _options(threads)
@@ -47,8 +59,12 @@ def make_copy(spec: VoiceSpec, copy: Path, threads: int = 1):
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
     temp = copy.with_name(f".{copy.name}.{os.getpid()}.tmp")
     options.optimized_model_filepath = str(temp)
-    session = onnxruntime.InferenceSession(str(spec.model), sess_options=options, providers=["CPUExecutionProvider"])
-    temp.replace(copy)
+    try:
+        session = onnxruntime.InferenceSession(str(spec.model), sess_options=options, providers=["CPUExecutionProvider"])
+        temp.replace(copy)
+    except (OSError, onnxruntime.capi.onnxruntime_pybind11_state.Fail):
+        temp.unlink(missing_ok=True)
+        return _plain_session(spec, threads)
     return session
 
 
@@ -58,12 +74,23 @@ def load_session(spec: VoiceSpec, threads: int, models: Path):
 
     copy = optimized_copy(spec, models)
     if not copy.exists():
-        with optimizing(spec, models):
+        with optimizing(spec, models) as writable_copy:
+            if writable_copy is None:
+                return _plain_session(spec, threads)
             if not copy.exists():
                 return make_copy(spec, copy, threads)
     options = _options(threads)
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     return onnxruntime.InferenceSession(str(copy), sess_options=options, providers=["CPUExecutionProvider"])
+
+
+def _plain_session(spec: VoiceSpec, threads: int):
+    """The model as it is, without graph optimisations (they change its speed very little)."""
+    import onnxruntime
+
+    options = _options(threads)
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return onnxruntime.InferenceSession(str(spec.model), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _options(threads: int):

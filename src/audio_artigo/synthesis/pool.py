@@ -267,12 +267,17 @@ class Pool:
         locked = threading.Event()
 
         def prepare() -> None:
-            with contextlib.ExitStack() as locks:
-                copies = [(voice, locks.enter_context(piper_engine.optimizing(voice, self.cache.models))) for voice in distinct.values()]
-                locked.set()
-                for voice, copy in copies:
-                    if not copy.exists():
-                        piper_engine.make_copy(voice, copy)
+            try:
+                with contextlib.ExitStack() as locks:
+                    copies = [(voice, locks.enter_context(piper_engine.optimizing(voice, self.cache.models))) for voice in distinct.values()]
+                    locked.set()
+                    for voice, copy in copies:
+                        if copy is not None and not copy.exists():
+                            piper_engine.make_copy(voice, copy)
+            except Exception:  # noqa: BLE001 - only a head start: the workers load (and report on) the voice themselves
+                pass
+            finally:
+                locked.set()  # never leave the build waiting
 
         thread = threading.Thread(target=prepare, daemon=True)
         thread.start()
