@@ -77,7 +77,7 @@ def atomic_writer(
         else:
             os.replace(temp, path)
     except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # gone already, or the folder turned read-only: the error that counts is exc
             temp.unlink()
         if isinstance(exc, OSError):
             raise PublishError(f"cannot write {path}: {exc.strerror or exc}") from exc
