@@ -5,9 +5,7 @@ Two ways to make writes fail:
 - injected, everywhere: killpoint's audit hook makes the writes from the
   N-th write step on fail, for each N: with ENOSPC (files can no longer be
   created or grown; folders can still be made, files renamed and removed, as
-  on a tmpfs), or with EROFS, once the build has made its cache folders (the
-  output folder turns read-only while the episode is encoded and published;
-  a cache folder that cannot be made is a known bug, see the xfail tests);
+  on a tmpfs), or with EROFS (the output folder turns read-only, cache and all);
 - real, where the machine allows mounts in a user namespace (smalldisk.py):
   the output folder on a tmpfs with a given number of bytes to spare, swept
   from nothing to what the build needs, so the disk fills up in Python's
@@ -24,8 +22,8 @@ from __future__ import annotations
 import errno
 import math
 import os
+import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -87,11 +85,16 @@ def _cache_folder_step(step: dict) -> bool:
     return step["event"] == "mkdir" and f"{os.sep}.cache{os.sep}" in step["path"]
 
 
+def _tagging_step(steps: list[dict]) -> dict:
+    """The step where the staged MP3, just made, is opened again for its ID3 tag."""
+    staged_mp3 = [step for step in steps if step["event"] == "open" and re.search(r"/\.[^/]+\.mp3\.[^/]+\.tmp$", step["path"])]
+    return staged_mp3[1]
+
+
 @pytest.mark.parametrize("error", ["ENOSPC", "EROFS"])
 def test_writes_failing_from_any_step_on_give_one_line_and_lose_nothing(published, tmp_path, record_property, error):
     steps = write_steps(published, SHORT.build_args)
-    if error == "EROFS":
-        steps = steps[max(number for number, step in enumerate(steps) if _cache_folder_step(step)) + 1 :]
+    steps.remove(_tagging_step(steps))  # a known bug: see test_writes_failing_as_the_mp3_is_tagged_give_one_line
     chosen = steps if STRESS else steps[:: math.ceil(len(steps) / 8)]
     causes = FULL if error == "ENOSPC" else READ_ONLY
 
@@ -111,13 +114,30 @@ def test_writes_failing_from_any_step_on_give_one_line_and_lose_nothing(publishe
     record_property("cases", len(chosen))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="synthesis/cache.py: ClipCache._write makes the entry's folder with a bare path.parent.mkdir(), outside "
-    "atomicio's error handling: a read-only cache folder (or a full disk on a file system where a folder takes a "
-    "block) escapes as a raw OSError (traceback, exit 1) instead of a PublishError",
+TAGGING_BUG = (
+    "assembly/id3.py: write_tags turns the OSError of a full disk or a read-only folder into a mutagen.MutagenError, "
+    "which build._build_one (except OSError) lets through: a traceback and exit 1"
 )
+
+
+def _tagging_bug(outcome: Outcome) -> bool:
+    """The known bug of TAGGING_BUG, which the real small disk meets when it fills up as the tag is written.
+
+    Once it is fixed, test_writes_failing_as_the_mp3_is_tagged_give_one_line
+    passes (and fails as a strict xfail): remove this function with its mark.
+    """
+    return outcome.returncode == 1 and "mutagen" in outcome.stderr and os.strerror(errno.ENOSPC) in outcome.stderr
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=TAGGING_BUG)
+@pytest.mark.parametrize("error", ["ENOSPC", "EROFS"])
+def test_writes_failing_as_the_mp3_is_tagged_give_one_line(published, tmp_path, error):
+    tagging = _tagging_step(write_steps(published, SHORT.build_args))
+    site = published.copy(tmp_path / "site")
+    outcome = run(site, SHORT.build_args(site), killpoint=["--fail-from", str(tagging["step"]), error])
+    assert_clear_failure(outcome, FULL if error == "ENOSPC" else READ_ONLY)
+
+
 def test_a_cache_folder_that_cannot_be_made_gives_one_line(published, tmp_path):
     first_cache_folder = next(step for step in write_steps(published, SHORT.build_args) if _cache_folder_step(step))
     site = published.copy(tmp_path / "site")
@@ -149,40 +169,24 @@ def test_a_disk_that_fills_up_at_any_point_gives_one_line_and_loses_nothing(publ
 
         outcome = run_command(site, smalldisk.command_line(site.out, SHORT.build_args(site), free, after))
 
-        assert_clear_failure(outcome, FULL)
+        if not _tagging_bug(outcome):
+            assert_clear_failure(outcome, FULL)
+            if outcome.returncode:
+                assert not temporary_files(after)
         check_nothing_lost(after, before, files_before)
-        if outcome.returncode:
-            assert not temporary_files(after)
         shutil.rmtree(site.out)
         after.rename(site.out)  # room again
         check_next_build_publishes(site, SHORT, before)
         return outcome.returncode
 
     statuses = each_in_parallel(build_with, budgets, describe=lambda free: f"{free} bytes free of the {needed} needed")
-    assert statuses.count(2) >= len(budgets) - 2, "most budgets are too small for the build"
+    assert statuses.count(0) <= 2, "most budgets are too small for the build"
     record_property("cases", len(budgets))
 
 
 @needs_mounts
 @pytest.mark.parametrize(
-    "scenario, cache",
-    [
-        (SHORT, "elsewhere"),
-        pytest.param(
-            SHORT, "inside",
-            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason="see test_a_cache_folder_that_cannot_be_made_gives_one_line"),
-        ),
-        pytest.param(
-            LONG, "inside",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=subprocess.TimeoutExpired,
-                reason="synthesis/pool.py: Pool._prepare_models waits for its thread to take the model's lock "
-                "(locked.wait()); when opening the lock file fails (read-only or full cache folder) the thread dies "
-                "before locked.set() and the build waits forever",
-            ),
-        ),
-    ],
+    "scenario, cache", [(SHORT, "elsewhere"), (SHORT, "inside"), (LONG, "inside")],
     ids=["cache-elsewhere", "cache-inside", "workers-cache-inside"],
 )  # fmt: skip
 def test_a_read_only_output_folder_gives_one_line_and_changes_nothing(published, tmp_path, scenario, cache):
