@@ -94,7 +94,6 @@ def _tagging_step(steps: list[dict]) -> dict:
 @pytest.mark.parametrize("error", ["ENOSPC", "EROFS"])
 def test_writes_failing_from_any_step_on_give_one_line_and_lose_nothing(published, tmp_path, record_property, error):
     steps = write_steps(published, SHORT.build_args)
-    steps.remove(_tagging_step(steps))  # a known bug: see test_writes_failing_as_the_mp3_is_tagged_give_one_line
     chosen = steps if STRESS else steps[:: math.ceil(len(steps) / 8)]
     causes = FULL if error == "ENOSPC" else READ_ONLY
 
@@ -114,22 +113,6 @@ def test_writes_failing_from_any_step_on_give_one_line_and_lose_nothing(publishe
     record_property("cases", len(chosen))
 
 
-TAGGING_BUG = (
-    "assembly/id3.py: write_tags turns the OSError of a full disk or a read-only folder into a mutagen.MutagenError, "
-    "which build._build_one (except OSError) lets through: a traceback and exit 1"
-)
-
-
-def _tagging_bug(outcome: Outcome) -> bool:
-    """The known bug of TAGGING_BUG, which the real small disk meets when it fills up as the tag is written.
-
-    Once it is fixed, test_writes_failing_as_the_mp3_is_tagged_give_one_line
-    passes (and fails as a strict xfail): remove this function with its mark.
-    """
-    return outcome.returncode == 1 and "mutagen" in outcome.stderr and os.strerror(errno.ENOSPC) in outcome.stderr
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=TAGGING_BUG)
 @pytest.mark.parametrize("error", ["ENOSPC", "EROFS"])
 def test_writes_failing_as_the_mp3_is_tagged_give_one_line(published, tmp_path, error):
     tagging = _tagging_step(write_steps(published, SHORT.build_args))
@@ -169,10 +152,9 @@ def test_a_disk_that_fills_up_at_any_point_gives_one_line_and_loses_nothing(publ
 
         outcome = run_command(site, smalldisk.command_line(site.out, SHORT.build_args(site), free, after))
 
-        if not _tagging_bug(outcome):
-            assert_clear_failure(outcome, FULL)
-            if outcome.returncode:
-                assert not temporary_files(after)
+        assert_clear_failure(outcome, FULL)
+        if outcome.returncode:
+            assert not temporary_files(after)
         check_nothing_lost(after, before, files_before)
         shutil.rmtree(site.out)
         after.rename(site.out)  # room again

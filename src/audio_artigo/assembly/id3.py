@@ -22,7 +22,12 @@ class TagInfo:
 
 
 def write_tags(path: Path, info: TagInfo, chapters: list[ChapterMark]) -> None:
-    """Write ID3v2.4 tags with chapters into the MP3 at ``path`` (not yet published)."""
+    """Write ID3v2.4 tags with chapters into the MP3 at ``path`` (not yet published).
+
+    A write that fails (full disk, read-only folder) raises the OSError, as any
+    other write of the build does, not the MutagenError that mutagen wraps it in.
+    """
+    from mutagen import MutagenError
     from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, CTOCFlags
 
     tags = ID3()
@@ -53,4 +58,10 @@ def write_tags(path: Path, info: TagInfo, chapters: list[ChapterMark]) -> None:
                 sub_frames=[TIT2(encoding=3, text=chapter.title)],
             )
         )
-    tags.save(str(path), v2_version=4)
+    try:
+        tags.save(str(path), v2_version=4)
+    except MutagenError as exc:
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, OSError):
+            raise cause from None
+        raise
