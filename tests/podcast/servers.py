@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import signal
@@ -49,11 +50,18 @@ def serve_command(folder: Path) -> Iterator[str]:
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "audio_artigo", "serve", "--dir", str(folder), "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
+    # uvicorn logs a warning per malformed request: a pipe nobody reads fills
+    # up after a thousand or so, and the server then hangs writing to it.
+    log: collections.deque[bytes] = collections.deque(maxlen=100)
+    reader = threading.Thread(target=lambda: log.extend(process.stderr), daemon=True)
+    reader.start()
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 15
         while True:
-            assert process.poll() is None, process.stderr.read().decode()
+            if process.poll() is not None:
+                reader.join(5)
+                raise AssertionError(b"".join(log).decode(errors="replace"))
             with contextlib.suppress(httpx.TransportError):
                 httpx.head(base + "/", timeout=1)
                 break
@@ -67,6 +75,7 @@ def serve_command(folder: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        reader.join(5)
         process.stderr.close()
 
 
