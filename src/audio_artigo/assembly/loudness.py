@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from audio_artigo.assembly.dsp import convolve, interpolated_peaks, k_weighting_response
+from audio_artigo.assembly.dsp import interpolated_peaks, k_weight
 
 TARGET_LUFS = -16.0
 """Integrated loudness of every episode (Apple's and most podcast apps' level for spoken word)."""
@@ -36,7 +36,7 @@ def step_energies(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     hop = step_samples(sample_rate)
     if len(audio) % hop:
         raise ValueError("audio length must be a multiple of the 100 ms step")
-    weighted = convolve(np.asarray(audio, dtype=np.float64), k_weighting_response(sample_rate))
+    weighted = k_weight(np.asarray(audio, dtype=np.float64), sample_rate)
     return np.mean(weighted.reshape(-1, hop) ** 2, axis=1)
 
 
