@@ -22,6 +22,7 @@ that the whole hour is synthesised), and the normaliser's throughput.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
 import shutil
@@ -49,25 +50,27 @@ class Run:
     peak_mib: float
 
 
-def _tree_rss(root_pid: int) -> int:
-    """Resident bytes of a process and all its descendants, from /proc."""
-    import psutil
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
+
+def _rss(pid: int) -> int:
+    """Resident bytes of one process, from /proc (0 once it has gone)."""
     try:
-        root = psutil.Process(root_pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * PAGE_BYTES
+    except (OSError, IndexError):
         return 0
-    total = 0
-    for process in processes:
-        try:
-            total += process.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def measure(command: list[str], env: dict | None = None) -> Run:
+    """Run ``command``; its wall time, CPU time and peak memory summed over its process tree.
+
+    Memory is sampled every 10 ms; the tree's members are listed again every
+    50 ms (listing them scans all of /proc, too costly to do at every sample on
+    a machine whose cores the measured command keeps busy).
+    """
+    import psutil
+
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -76,8 +79,16 @@ def measure(command: list[str], env: dict | None = None) -> Run:
 
     def sample() -> None:
         nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+        pids = [process.pid]
+        for tick in itertools.count():
+            if done.is_set():
+                return
+            if tick % 5 == 0:
+                try:
+                    pids = [process.pid] + [child.pid for child in psutil.Process(process.pid).children(recursive=True)]
+                except psutil.NoSuchProcess:
+                    pass
+            peak = max(peak, sum(_rss(pid) for pid in pids))
             time.sleep(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)
