@@ -187,16 +187,16 @@ def _running_members(group: int) -> list[int]:
 
 
 def each_in_parallel(function, cases: list, describe=str) -> list:
-    """``function(case)`` for each case, one per CPU at a time; a failure names its case and stops the rest."""
+    """``function(case)`` for each case, one per CPU at a time, in the cases' order; a failure names its case and stops the rest."""
     with concurrent.futures.ThreadPoolExecutor(len(os.sched_getaffinity(0))) as pool:
-        futures = {pool.submit(function, case): case for case in cases}
-        results = []
+        futures = {pool.submit(function, case): index for index, case in enumerate(cases)}
+        results = [None] * len(cases)
         for future in concurrent.futures.as_completed(futures):
             try:
-                results.append(future.result())
+                results[futures[future]] = future.result()
             except Exception as failure:
                 pool.shutdown(cancel_futures=True)
-                failure.add_note(describe(futures[future]))
+                failure.add_note(describe(cases[futures[future]]))
                 raise
         return results
 

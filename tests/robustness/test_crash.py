@@ -59,15 +59,19 @@ def test_a_build_killed_at_each_of_its_write_steps_loses_nothing(published, tmp_
 def test_a_build_killed_by_a_worker_at_its_write_steps_loses_nothing(published, tmp_path, record_property):
     """Each synthesis worker counts its own steps (cache entries); the first to reach N kills the group."""
     steps = write_steps(published, LONG.build_args, role="workers")
-    per_worker = max(sum(1 for step in steps if step["pid"] == pid) for pid in {step["pid"] for step in steps})
-    chosen = list(range(1, per_worker + 1)) if STRESS else random.sample(range(1, per_worker + 1), 3)
+    workers = {step["pid"] for step in steps}
+    per_worker = max(sum(1 for step in steps if step["pid"] == pid) for pid in workers)
+    # How the tasks fall between the workers changes from run to run: only the
+    # busiest worker's share of the steps is sure to be reached by one of them.
+    reached = len(steps) // len(workers)
+    chosen = list(range(1, per_worker + 1)) if STRESS else random.sample(range(1, reached + 1), 3)
 
     def kill_at(step: int) -> bool:
         return kill_and_recover(published, tmp_path / f"worker-step-{step}", LONG, killpoint=["--in", "workers", "--kill-at", str(step)])
 
     kills = each_in_parallel(kill_at, chosen, describe=lambda step: f"killed at a worker's step {step}")
-    assert all(kills)
-    record_property("cases", len(kills))
+    assert all(killed for step, killed in zip(chosen, kills) if step <= reached)
+    record_property("cases", sum(kills))
 
 
 @pytest.mark.parametrize(
