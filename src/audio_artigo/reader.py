@@ -26,8 +26,9 @@ rel="canonical"> or og:url; Markdown front matter) or else the file stem.
 
 Text is decoded as UTF-8 (a BOM is accepted), put in NFC, and its control
 characters (also those written as HTML or Markdown character references)
-become spaces; within a block, white space is collapsed to single spaces. Anything that cannot be read raises InputError with a one-line
-message naming the file; nothing else is raised, whatever the input.
+become spaces; within a block, white space is collapsed to single spaces.
+Anything that cannot be read raises InputError with a one-line message naming
+the file; nothing else is raised, whatever the input.
 """
 
 from __future__ import annotations

@@ -70,8 +70,6 @@ def make_copy(spec: VoiceSpec, copy: Path, threads: int = 1):
 
 def load_session(spec: VoiceSpec, threads: int, models: Path):
     """An ONNX session on the optimised copy of the voice, making the copy first if needed."""
-    import onnxruntime
-
     copy = optimized_copy(spec, models)
     if not copy.exists():
         with optimizing(spec, models) as writable_copy:
@@ -79,18 +77,21 @@ def load_session(spec: VoiceSpec, threads: int, models: Path):
                 return _plain_session(spec, threads)
             if not copy.exists():
                 return make_copy(spec, copy, threads)
-    options = _options(threads)
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-    return onnxruntime.InferenceSession(str(copy), sess_options=options, providers=["CPUExecutionProvider"])
+    return _session_as_is(copy, threads)
 
 
 def _plain_session(spec: VoiceSpec, threads: int):
-    """The model as it is, without graph optimisations (they change its speed very little)."""
+    """The original model, without graph optimisations (they change its speed very little)."""
+    return _session_as_is(Path(spec.model), threads)
+
+
+def _session_as_is(model: Path, threads: int):
+    """A session on ``model`` with no graph optimisation applied at load."""
     import onnxruntime
 
     options = _options(threads)
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-    return onnxruntime.InferenceSession(str(spec.model), sess_options=options, providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _options(threads: int):
