@@ -16,7 +16,7 @@ def clip(samples: int) -> ClipAudio:
 
 
 def test_keys_depend_on_every_part():
-    assert key_for("a", "b") != key_for("ab") != key_for("a", "c")
+    assert len({key_for("a", "b"), key_for("ab"), key_for("a", "c")}) == 3
 
 
 def test_a_clip_reads_back_and_a_broken_entry_is_removed(tmp_path):
