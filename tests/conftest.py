@@ -9,6 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 TINY_VOICES = DATA / "voices"
+TINY_VOICE = TINY_VOICES / "pt_BR-tiny-x_low.onnx"
+TINY_MULTI_VOICE = TINY_VOICES / "pt_BR-tinymulti-x_low.onnx"
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 
@@ -16,17 +18,15 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture
 def tiny_voice() -> Path:
     """Single-speaker tiny Piper voice (.onnx; its config is beside it)."""
-    path = TINY_VOICES / "pt_BR-tiny-x_low.onnx"
-    assert path.exists(), "run tools/make_tiny_voice.py"
-    return path
+    assert TINY_VOICE.exists(), "run tools/make_tiny_voice.py"
+    return TINY_VOICE
 
 
 @pytest.fixture
 def tiny_multi_voice() -> Path:
     """Two-speaker tiny Piper voice."""
-    path = TINY_VOICES / "pt_BR-tinymulti-x_low.onnx"
-    assert path.exists(), "run tools/make_tiny_voice.py"
-    return path
+    assert TINY_MULTI_VOICE.exists(), "run tools/make_tiny_voice.py"
+    return TINY_MULTI_VOICE
 
 
 @pytest.fixture

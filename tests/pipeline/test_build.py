@@ -19,13 +19,11 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from scipy.signal import resample_poly
 
-from tests.conftest import EXAMPLES, TINY_VOICES
+from tests.conftest import EXAMPLES, TINY_MULTI_VOICE, TINY_VOICE
 from tests.pipeline.conftest import run_cli
 from tests.podcast.episodes import chapter_frames
 from tests.reading.conftest import DATA as READING_DATA
 
-TINY = TINY_VOICES / "pt_BR-tiny-x_low.onnx"
-TINY_MULTI = TINY_VOICES / "pt_BR-tinymulti-x_low.onnx"
 ARTICLE = EXAMPLES / "ia-xangai.txt"
 DATA = Path(__file__).parent / "data"
 
@@ -72,7 +70,7 @@ def built(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("built")
     env = dict(os.environ, AUDIO_ARTIGO_VOICES_DIR=str(root / "voices"), AUDIO_ARTIGO_VOICES_URL=UNREACHABLE_REPOSITORY)
-    result = run_cli(["build", ARTICLE, "--voice", TINY, "--out", root / "out"], env)
+    result = run_cli(["build", ARTICLE, "--voice", TINY_VOICE, "--out", root / "out"], env)
     return root / "out", result
 
 
@@ -145,7 +143,7 @@ def test_rebuild_reuses_the_cache_and_publishes_nothing_new(built, cli_env):
     out, _ = built
     before = sorted(p.name for p in out.iterdir())
     clips = sorted((out / ".cache" / "clips").rglob("*.npz"))
-    run_cli(["build", ARTICLE, "--voice", TINY, "--out", out], cli_env)
+    run_cli(["build", ARTICLE, "--voice", TINY_VOICE, "--out", out], cli_env)
     assert sorted(p.name for p in out.iterdir()) == before
     assert sorted((out / ".cache" / "clips").rglob("*.npz")) == clips
 
@@ -155,13 +153,13 @@ def test_editing_one_sentence_synthesises_it_alone_and_changes_only_its_part_of_
     text = ARTICLE.read_text(encoding="utf-8")
     article.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    run_cli(["build", article, "--voice", TINY, "--out", out], cli_env)
+    run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
     first = (out / "artigo.mp3").read_bytes()
     clips_before = set((out / ".cache" / "clips").rglob("*.npz"))
 
     edited = "A conferência foi realizada de 20 a 23 de fevereiro em Xangai."
     article.write_text(text.replace("A conferência foi realizada de 21 a 23 de fevereiro em Xangai.", edited), encoding="utf-8")
-    run_cli(["build", article, "--voice", TINY, "--out", out], cli_env)
+    run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
     new_clips = set((out / ".cache" / "clips").rglob("*.npz")) - clips_before
     assert len(new_clips) == 1
     second = (out / "artigo-2.mp3").read_bytes()
@@ -189,7 +187,7 @@ def test_quotations_are_read_by_the_second_speaker_of_a_multi_speaker_voice(tmp_
         "“A situação é grave e exige atenção”, disse o coordenador.\n",
         encoding="utf-8",
     )
-    (episode,) = build([article], BuildOptions(out_dir=tmp_path / "out", voices=VoiceRequest(voice=str(TINY_MULTI), offline=True), workers=1, use_cache=False))
+    (episode,) = build([article], BuildOptions(out_dir=tmp_path / "out", voices=VoiceRequest(voice=str(TINY_MULTI_VOICE), offline=True), workers=1, use_cache=False))
     speakers = {text: spec.speaker_id for text, spec in piper_calls}
     assert speakers["A situação é grave e exige atenção"] == 1
     assert speakers["A Defesa Civil emitiu um alerta."] == 0
@@ -237,7 +235,7 @@ def test_bad_articles_exit_2_with_one_line_and_leave_nothing(tmp_path, cli_env, 
     if name in BAD_INPUTS:
         article.write_bytes(BAD_INPUTS[name])
     out = tmp_path / "out"
-    result = run_cli(["build", article, "--voice", TINY, "--out", out], cli_env, check=False)
+    result = run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env, check=False)
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert name in result.stderr
@@ -248,10 +246,10 @@ def test_bad_articles_exit_2_with_one_line_and_leave_nothing(tmp_path, cli_env, 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "missing-config"])
 def test_an_unreadable_voice_exits_2_naming_the_file(tmp_path, cli_env, damage):
     voice = tmp_path / "pt_BR-quebrada-x_low.onnx"
-    shutil.copy(TINY, voice)
-    shutil.copy(f"{TINY}.json", f"{voice}.json")
+    shutil.copy(TINY_VOICE, voice)
+    shutil.copy(f"{TINY_VOICE}.json", f"{voice}.json")
     if damage == "truncated":
-        voice.write_bytes(TINY.read_bytes()[: TINY.stat().st_size // 2])
+        voice.write_bytes(TINY_VOICE.read_bytes()[: TINY_VOICE.stat().st_size // 2])
     elif damage == "garbage":
         voice.write_bytes(b"<html>not found</html>")
     else:
@@ -274,7 +272,7 @@ def test_the_lexicon_named_in_podcast_toml_is_applied_and_build_lexicon_override
     (out / "podcast.toml").write_text('lexicon = "redacao.tsv"\n', encoding="utf-8")
     article = tmp_path / "nota.txt"
     article.write_text("Nota\n\nA WAIC começa hoje.\n", encoding="utf-8")
-    options = BuildOptions(out_dir=out, voices=VoiceRequest(voice=str(TINY), offline=True), workers=1, use_cache=False)
+    options = BuildOptions(out_dir=out, voices=VoiceRequest(voice=str(TINY_VOICE), offline=True), workers=1, use_cache=False)
     build([article], options)
     assert "A uéique começa hoje." in [text for text, _ in piper_calls]
 
@@ -285,7 +283,7 @@ def test_the_lexicon_named_in_podcast_toml_is_applied_and_build_lexicon_override
 
 
 def test_a_markdown_article_gets_one_chapter_per_section_plus_the_opening(tmp_path, cli_env):
-    run_cli(["build", READING_DATA / "safra-recorde.md", "--voice", TINY, "--out", tmp_path], cli_env)
+    run_cli(["build", READING_DATA / "safra-recorde.md", "--voice", TINY_VOICE, "--out", tmp_path], cli_env)
     mp3, _, vtt = episode_files(tmp_path, "safra-recorde")
     titles = [title for _, title in chapter_frames(mp3)]
     assert titles == [
@@ -300,7 +298,7 @@ def test_a_markdown_article_gets_one_chapter_per_section_plus_the_opening(tmp_pa
 
 
 def test_a_news_page_is_read_without_its_navigation_aside_or_footer(tmp_path, cli_env):
-    run_cli(["build", READING_DATA / "vacinacao-sp.html", "--voice", TINY, "--out", tmp_path], cli_env)
+    run_cli(["build", READING_DATA / "vacinacao-sp.html", "--voice", TINY_VOICE, "--out", tmp_path], cli_env)
     (mp3,) = tmp_path.glob("*.mp3")
     transcript = mp3.with_suffix(".vtt").read_text(encoding="utf-8")
     for clutter in ("Início", "Saúde |", "Mais lidas", "Dólar fecha", "Todos os direitos reservados", "Jornal Exemplo"):
@@ -316,9 +314,9 @@ def test_quotations_are_read_by_the_quote_voice_when_one_is_given(tmp_path, pipe
 
     article = tmp_path / "fala.txt"
     article.write_text("Fala\n\n“Não vamos recuar”, disse a ministra.\n", encoding="utf-8")
-    request = VoiceRequest(voice=str(TINY), quote_voice=str(TINY_MULTI), offline=True)
+    request = VoiceRequest(voice=str(TINY_VOICE), quote_voice=str(TINY_MULTI_VOICE), offline=True)
     (episode,) = build([article], BuildOptions(out_dir=tmp_path / "out", voices=request, workers=1, use_cache=False))
     models = {text: spec.model for text, spec in piper_calls}
-    assert models["Não vamos recuar"] == str(TINY_MULTI.resolve())
-    assert models["disse a ministra."] == str(TINY.resolve())
+    assert models["Não vamos recuar"] == str(TINY_MULTI_VOICE.resolve())
+    assert models["disse a ministra."] == str(TINY_VOICE.resolve())
     assert episode.quote_voice == "pt_BR-tinymulti-x_low"

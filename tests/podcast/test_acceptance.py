@@ -14,12 +14,12 @@ import pytest
 from lxml import etree
 from mutagen.mp3 import MP3
 
+from tests.conftest import TINY_VOICE
+
 from .conftest import assert_consistent
 from .episodes import chapter_frames
 from .servers import raw_get, serve_command
 
-ROOT = Path(__file__).resolve().parents[2]
-TINY_VOICE = ROOT / "tests" / "data" / "voices" / "pt_BR-tiny-x_low.onnx"
 
 ARTICLE_A = """Chuva forte alaga ruas de São Paulo
 

@@ -35,10 +35,9 @@ from audio_artigo.atomicio import is_temporary
 from audio_artigo.catalogue import CATALOGUE_NAME
 from audio_artigo.feed import PODCAST
 from audio_artigo.server import published_file
-from tests.conftest import ROOT, TINY_VOICES
+from tests.conftest import ROOT, TINY_VOICE
 from tests.pipeline.conftest import UNREACHABLE_REPOSITORY
 
-TINY_VOICE = TINY_VOICES / "pt_BR-tiny-x_low.onnx"
 BUILD_TIMEOUT = 120  # seconds; a build of these articles takes about one
 
 ARTICLES = {
