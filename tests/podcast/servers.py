@@ -79,17 +79,36 @@ def serve_command(folder: Path) -> Iterator[str]:
         process.stderr.close()
 
 
+def send(base: str, target: bytes, headers: list[tuple[str, str]] = (), method: bytes = b"GET") -> tuple[int | None, bytes, bytes]:
+    """One request, exactly these bytes; (status, head, body). Status None: the server closed without answering."""
+    host, port = base.removeprefix("http://").split(":")
+    lines = [method + b" " + target + b" HTTP/1.1", f"Host: {host}:{port}".encode(), b"Connection: close"]
+    lines += [f"{name}: {value}".encode() for name, value in headers]  # non-ASCII goes as UTF-8 bytes
+    response = b""
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"\r\n".join(lines) + b"\r\n\r\n")
+        try:
+            while chunk := connection.recv(65536):
+                response += chunk
+        except ConnectionResetError:
+            pass
+    if not response:
+        return None, b"", b""
+    head, _, body = response.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), head, body
+
+
+def header(head: bytes, name: bytes) -> bytes | None:
+    """The value of header ``name`` (lower case) in a response head, or None."""
+    for line in head.split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            return value.strip()
+    return None
+
+
 def raw_get(base: str, target: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, bytes, bytes]:
     """Send ``target`` byte for byte (no client-side normalisation); returns (status, headers, body)."""
-    host, port = base.removeprefix("http://").split(":")
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
-    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-    request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-    with socket.create_connection((host, int(port)), timeout=10) as connection:
-        connection.sendall(request)
-        response = b""
-        while chunk := connection.recv(65536):
-            response += chunk
-    head, _, body = response.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
+    status, head, body = send(base, target.encode("latin-1"), list((headers or {}).items()), method.encode())
+    assert status is not None, f"the server closed without answering {method} {target}"
     return status, head, body

@@ -14,7 +14,7 @@ from audio_artigo.podcast_config import PodcastConfig
 from audio_artigo.publish import publish
 
 from .episodes import stage_episode
-from .servers import raw_get, server_thread
+from .servers import header, raw_get, server_thread
 
 SECRET = b"SECRET-MARKER-outside-the-folder"
 
@@ -113,9 +113,9 @@ def test_any_range_header_gets_an_answer_not_an_error(site, value):
     base, folder, episode = site
     status, head, body = raw_get(base, "/" + episode.audio_file, {"Range": value})
     assert status in (200, 206, 400, 416)
-    single_range = [line for line in head.split(b"\r\n") if line.lower().startswith(b"content-range: bytes ")]
-    if status == 206 and single_range:
-        first, last = single_range[0].split()[2].split(b"/")[0].split(b"-")
+    content_range = header(head, b"content-range")  # none on a multipart answer
+    if status == 206 and content_range:
+        first, last = content_range.split()[1].split(b"/")[0].split(b"-")
         data = (folder / episode.audio_file).read_bytes()
         assert body == data[int(first) : int(last) + 1]
 

@@ -20,13 +20,12 @@ import itertools
 import os
 import random
 import re
-import socket
 import threading
 
 import pytest
 
 from audio_artigo import atomicio
-from tests.podcast.servers import server_thread, serve_command
+from tests.podcast.servers import header, send, server_thread, serve_command
 
 from .scale import scaled
 
@@ -51,33 +50,6 @@ def served(published, tmp_path_factory):
     os.symlink(site.root, site.out / "root.mp3")
     with serve_command(site.out) as base:
         yield base, site.out, (site.out / "chuva.mp3").read_bytes()
-
-
-def send(base: str, target: bytes, headers: list[tuple[str, str]] = (), method: bytes = b"GET") -> tuple[int | None, bytes, bytes]:
-    """One request, exactly these bytes; (status, head, body). Status None: the server closed without answering."""
-    host, port = base.removeprefix("http://").split(":")
-    lines = [method + b" " + target + b" HTTP/1.1", f"Host: {host}:{port}".encode(), b"Connection: close"]
-    lines += [f"{name}: {value}".encode() for name, value in headers]  # non-ASCII goes as UTF-8 bytes
-    response = b""
-    with socket.create_connection((host, int(port)), timeout=10) as connection:
-        connection.sendall(b"\r\n".join(lines) + b"\r\n\r\n")
-        try:
-            while chunk := connection.recv(65536):
-                response += chunk
-        except ConnectionResetError:
-            pass
-    if not response:
-        return None, b"", b""
-    head, _, body = response.partition(b"\r\n\r\n")
-    return int(head.split(b" ", 2)[1]), head, body
-
-
-def header(head: bytes, name: bytes) -> bytes | None:
-    for line in head.split(b"\r\n")[1:]:
-        key, _, value = line.partition(b":")
-        if key.strip().lower() == name:
-            return value.strip()
-    return None
 
 
 def check_range_answer(status, head: bytes, body: bytes, data: bytes) -> None:
