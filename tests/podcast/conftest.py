@@ -6,6 +6,7 @@ import hashlib
 import io
 import sqlite3
 from pathlib import Path
+from urllib.parse import unquote
 
 import podcastparser
 import pytest
@@ -13,6 +14,7 @@ from lxml import etree
 
 from audio_artigo.atomicio import is_temporary
 from audio_artigo.catalogue import CATALOGUE_NAME
+from audio_artigo.feed import PODCAST
 
 
 @pytest.fixture
@@ -29,28 +31,36 @@ def out_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def assert_consistent(out_dir: Path) -> list[str]:
     """The published state is valid: what a crash or a failure must never break.
 
-    The feed parses; every listed enclosure exists with the size and SHA-256
-    the catalogue recorded; chapters and transcripts exist; no temporary file
-    is listed. Returns the listed audio file names.
+    The feed is valid against the catalogue (see assert_feed_valid). Returns
+    the listed audio file names.
     """
-    feed = (out_dir / "feed.xml").read_bytes()
-    root = etree.fromstring(feed)
-    parsed = podcastparser.parse("http://127.0.0.1:8000/feed.xml", io.BytesIO(feed))
-    items = root.findall("channel/item")
-    assert len(parsed["episodes"]) == len(items)
-
     with sqlite3.connect(out_dir / CATALOGUE_NAME) as db:
         recorded = dict(db.execute("SELECT audio_file, sha256 FROM episodes"))
+    return assert_feed_valid(out_dir, recorded)
+
+
+def assert_feed_valid(out_dir: Path, recorded: dict[str, str]) -> list[str]:
+    """feed.xml parses (lxml, gPodder's podcastparser); every listed enclosure is
+    no temporary file and exists with its listed length and the SHA-256
+    ``recorded`` for its file name; its chapters and transcript exist. Returns
+    the listed audio file names."""
+    feed = (out_dir / "feed.xml").read_bytes()
+    items = etree.fromstring(feed).findall("channel/item")
+    assert len(podcastparser.parse("http://127.0.0.1:8000/feed.xml", io.BytesIO(feed))["episodes"]) == len(items)
     listed = []
     for item in items:
         enclosure = item.find("enclosure")
-        name = enclosure.get("url").rsplit("/", 1)[1]
+        name = file_name(enclosure.get("url"))
         listed.append(name)
-        assert not is_temporary(name)
+        assert not is_temporary(name) and name in recorded, name
         data = (out_dir / name).read_bytes()
         assert len(data) == int(enclosure.get("length"))
-        assert hashlib.sha256(data).hexdigest() == recorded[name]
+        assert hashlib.sha256(data).hexdigest() == recorded[name], name
         for tag in ("chapters", "transcript"):
-            url = item.find(f"{{https://podcastindex.org/namespace/1.0}}{tag}").get("url")
-            assert (out_dir / url.rsplit("/", 1)[1]).is_file()
+            assert (out_dir / file_name(item.find(f"{{{PODCAST}}}{tag}").get("url"))).is_file()
     return listed
+
+
+def file_name(url: str) -> str:
+    """The file a feed or page URL points at, in the output folder."""
+    return unquote(url.rsplit("/", 1)[1])

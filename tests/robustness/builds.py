@@ -12,7 +12,6 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import hashlib
-import io
 import json
 import os
 import select
@@ -27,15 +26,14 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-import podcastparser
 import psutil
 from lxml import etree
 
 from audio_artigo.atomicio import is_temporary
 from audio_artigo.catalogue import CATALOGUE_NAME
-from audio_artigo.feed import PODCAST
 from audio_artigo.server import published_file
 from tests.conftest import ROOT, TINY_VOICE
+from tests.podcast.conftest import assert_feed_valid, file_name
 from tests.pipeline.conftest import UNREACHABLE_REPOSITORY
 
 BUILD_TIMEOUT = 120  # seconds; a build of these articles takes about one
@@ -255,21 +253,17 @@ def published_in(out_dir: Path) -> Published:
     with contextlib.closing(sqlite3.connect(out_dir / CATALOGUE_NAME)) as db:
         rows = db.execute("SELECT audio_file, size, sha256 FROM episodes").fetchall()
     return Published(
-        listed={item.findtext("guid"): _file_name(item.find("enclosure").get("url")) for item in items},
+        listed={item.findtext("guid"): file_name(item.find("enclosure").get("url")) for item in items},
         recorded={audio: (size, sha256) for audio, size, sha256 in rows},
     )
-
-
-def _file_name(url: str) -> str:
-    return unquote(url.rsplit("/", 1)[1])
 
 
 def check_published_state(out_dir: Path, before: Published) -> Published:
     """What a crash, a failure or a concurrent build must never break; returns what is published now.
 
     - feed.xml parses (lxml, gPodder's podcastparser); no temporary file is
-      listed; every enclosure exists with its listed length and the size and
-      SHA-256 the catalogue recorded for it, now or ``before`` (a build killed
+      listed; every enclosure exists with its listed length and the SHA-256
+      the catalogue recorded for it, now or ``before`` (a build killed
       between its catalogue commit and its feed leaves the feed listing the
       previous version of an article: its file intact, the feed one publish
       behind until the next build); chapters and transcripts exist;
@@ -279,20 +273,8 @@ def check_published_state(out_dir: Path, before: Published) -> Published:
     - the page refers only to files that exist;
     - no temporary file in the folder would be served.
     """
-    feed = (out_dir / "feed.xml").read_bytes()
-    items = etree.fromstring(feed).findall("channel/item")
-    assert len(podcastparser.parse("http://127.0.0.1/feed.xml", io.BytesIO(feed))["episodes"]) == len(items)
     now = published_in(out_dir)
-    recorded = before.recorded | now.recorded
-    for item in items:
-        enclosure = item.find("enclosure")
-        name = _file_name(enclosure.get("url"))
-        assert not is_temporary(name) and name in recorded, name
-        data = (out_dir / name).read_bytes()
-        assert len(data) == int(enclosure.get("length"))
-        assert (len(data), hashlib.sha256(data).hexdigest()) == recorded[name], name
-        for tag in ("chapters", "transcript"):
-            assert (out_dir / _file_name(item.find(f"{{{PODCAST}}}{tag}").get("url"))).is_file()
+    assert_feed_valid(out_dir, {name: sha256 for name, (_, sha256) in (before.recorded | now.recorded).items()})
     missing = set(before.listed) - set(now.listed)
     assert not missing, f"episodes missing from the feed: {[before.listed[guid] for guid in missing]}"
 
