@@ -56,9 +56,13 @@ def _packed(unit: str):
     return lambda size: unit * (size // len(unit))
 
 
+def _repeated(unit: str):
+    return lambda size: unit * size
+
+
 CASES = {
     **{f"packed {name}": _packed(unit) for name, unit in PACKED_TOKENS.items()},
-    **{f"long token of {name}": (lambda unit: lambda size: unit * size)(unit) for name, unit in LONG_TOKENS.items()},
+    **{f"long token of {name}": _repeated(unit) for name, unit in LONG_TOKENS.items()},
     **BLOW_UPS,
 }
 
