@@ -14,9 +14,11 @@ import concurrent.futures
 import contextlib
 import sqlite3
 
+from lxml import etree
+
 from audio_artigo.catalogue import CATALOGUE_NAME
 
-from .builds import Site, check_published_state, published_in, run
+from .builds import check_published_state, published_in, run
 from .scale import scaled
 
 
@@ -46,7 +48,7 @@ def test_builds_running_at_once_publish_every_episode_exactly_once(published, tm
         assert len(after.listed) == len(before.listed) + new_articles + 1  # each article once; the correction replaces
         (corrected,) = before.listed
         assert after.listed[corrected] != before.listed[corrected]
-        titles = [item.findtext("title") for item in _items(site)]
+        titles = [item.findtext("title") for item in etree.parse(str(site.out / "feed.xml")).findall("channel/item")]
         assert sorted(titles) == sorted(set(titles))
         with contextlib.closing(sqlite3.connect(site.out / CATALOGUE_NAME)) as db:
             catalogued = {audio for (audio,) in db.execute("SELECT audio_file FROM episodes")}
@@ -55,8 +57,3 @@ def test_builds_running_at_once_publish_every_episode_exactly_once(published, tm
         assert {name.removesuffix(".mp3") for name in catalogued} <= stems
     record_property("cases", builds)
 
-
-def _items(site: Site):
-    from lxml import etree
-
-    return etree.fromstring((site.out / "feed.xml").read_bytes()).findall("channel/item")
