@@ -14,7 +14,9 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from audio_artigo import __version__, atomicio, site
+from lxml import etree
+
+from audio_artigo import __version__, site
 from audio_artigo.catalogue import Catalogue, PublishedEpisode, locked_catalogue
 from audio_artigo.podcast_config import FEED_NAME, PodcastConfig
 
@@ -49,7 +51,6 @@ def render_feed(
     config: PodcastConfig, show_guid: uuid.UUID, episodes: list[PublishedEpisode], cover_file: str
 ) -> bytes:
     """The feed's bytes. Same inputs, same bytes: an unchanged catalogue leaves feed.xml untouched."""
-    from lxml import etree
 
     def add(parent, tag: str, content: str | None = None, **attributes: str):
         prefix, _, name = tag.rpartition(":")

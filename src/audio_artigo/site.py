@@ -16,6 +16,9 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
+import lxml.html
+from lxml.html import builder as E
+
 from audio_artigo import __version__, atomicio
 from audio_artigo.catalogue import PublishedEpisode
 from audio_artigo.errors import ConfigError
@@ -150,9 +153,6 @@ def write_index(out_dir: Path, config: PodcastConfig, episodes: list[PublishedEp
 
 def render_index(config: PodcastConfig, episodes: list[PublishedEpisode], cover_file: str) -> str:
     """The page's HTML, built with lxml so every text is escaped once."""
-    import lxml.html
-    from lxml.html import builder as E
-
     web = resources.files("audio_artigo") / "web"
     style = web.joinpath("style.css").read_text(encoding="utf-8")
     script = web.joinpath("player.js").read_text(encoding="utf-8")
@@ -204,8 +204,6 @@ def render_index(config: PodcastConfig, episodes: list[PublishedEpisode], cover_
 
 
 def _episode_article(published: PublishedEpisode, language: str, preload: bool):
-    from lxml.html import builder as E
-
     episode = published.episode
     parts = [
         E.H3(episode.title),

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import onnxruntime
 import pyloudnorm
 import pytest
 import soundfile
@@ -173,6 +174,40 @@ def test_editing_one_sentence_synthesises_it_alone_and_changes_only_its_part_of_
     changed = max(len(a), len(b)) - prefix - suffix
     assert prefix > 0.05 * len(a) and suffix > 0.5 * len(a)
     assert changed < 0.05 * len(a)  # one short sentence out of a six-minute episode
+
+
+def test_a_broken_encoded_clip_in_the_cache_is_encoded_again(built, cli_env):
+    out, _ = built
+    before = (out / "ia-xangai.mp3").read_bytes()
+    broken = sorted((out / ".cache" / "mp3").rglob("*.npz"))[0]
+    broken.write_bytes(b"half a zip")
+    result = run_cli(["build", ARTICLE, "--voice", TINY_VOICE, "--out", out], cli_env)
+    assert result.stderr == ""
+    assert broken.exists() and (out / "ia-xangai.mp3").read_bytes() == before
+    assert not (out / "ia-xangai-2.mp3").exists()  # the same bytes: nothing new to publish
+
+
+@pytest.mark.parametrize("damage", ["weights-removed", "weights-truncated", "model-garbage"])
+def test_a_damaged_model_copy_is_made_again(tmp_path, cli_env, damage):
+    article = tmp_path / "nota.txt"
+    article.write_text("Nota\n\nA Defesa Civil emitiu um alerta.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
+    (model,) = (out / ".cache" / "models").glob("*/voice.onnx")
+    (weights,) = model.parent.glob("voice.onnx.*.data")
+    if damage == "weights-removed":
+        weights.unlink()
+    elif damage == "weights-truncated":
+        weights.write_bytes(weights.read_bytes()[:1000])
+    else:
+        model.write_bytes(b"<html>not a model</html>")
+
+    article.write_text("Nota\n\nA Defesa Civil emitiu dois alertas.\n", encoding="utf-8")
+    result = run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
+    assert result.stderr == "" and (out / "nota-2.mp3").exists()
+    (remade,) = model.parent.glob("voice.onnx.*.data")  # the damaged weights are gone
+    assert remade.name != weights.name
+    onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])  # the copy loads whole again
 
 
 def test_quotations_are_read_by_the_second_speaker_of_a_multi_speaker_voice(tmp_path, monkeypatch, piper_calls):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from mutagen import MutagenError
+from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, CTOCFlags
+
 from audio_artigo.model import ChapterMark
 
 NO_OFFSET = 0xFFFFFFFF  # CHAP byte offsets unknown: players use the times
@@ -27,9 +30,6 @@ def write_tags(path: Path, info: TagInfo, chapters: list[ChapterMark]) -> None:
     A write that fails (full disk, read-only folder) raises the OSError, as any
     other write of the build does, not the MutagenError that mutagen wraps it in.
     """
-    from mutagen import MutagenError
-    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, CTOCFlags
-
     tags = ID3()
     tags.add(TIT2(encoding=3, text=info.title))
     tags.add(TPE1(encoding=3, text=info.artist))

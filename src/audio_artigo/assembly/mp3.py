@@ -11,9 +11,12 @@ exactly: positions are computed from the frames actually written.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
+import lameenc
 import numpy as np
+import soundfile
 
 # LAME's encoder delay plus the decoder's filterbank delay: where a clip's first
 # sample lands in the decoded frames of its own stream.
@@ -38,8 +41,6 @@ class EncoderSettings:
 
 def encode(pcm: np.ndarray, settings: EncoderSettings) -> bytes:
     """Encode int16 mono samples as a self-contained run of CBR MP3 frames."""
-    import lameenc
-
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(settings.bitrate_kbps)
     encoder.set_in_sample_rate(settings.sample_rate)
@@ -51,10 +52,6 @@ def encode(pcm: np.ndarray, settings: EncoderSettings) -> bytes:
 
 def decode(frames: bytes) -> np.ndarray:
     """Decoded samples (float64) of a run of MP3 frames, with libsndfile (mpg123)."""
-    import io
-
-    import soundfile
-
     audio, _rate = soundfile.read(io.BytesIO(frames), dtype="float64")
     return audio
 

@@ -47,6 +47,17 @@ class ClipAudio:
         return self.pcm.astype(np.float32) * np.float32(self.peak / 32767)
 
 
+@dataclass
+class EncodedClip:
+    """A clip's MP3 frames, with what the build needs to know of their decoded audio."""
+
+    frames: bytes
+    energies: np.ndarray
+    """K-weighted mean square per 100 ms step of the decoded frames."""
+    samples: int
+    """Decoded length of the frames, in samples."""
+
+
 class BrokenEntry(Exception):
     """A cache entry could not be read (it has been removed: synthesise it again)."""
 
@@ -107,9 +118,6 @@ class ClipCache:
 
     # Clips -----------------------------------------------------------------
 
-    def has_clip(self, key: str) -> bool:
-        return self._entry("clips", key, ".npz").exists()
-
     def store_clip(self, key: str, clip: ClipAudio) -> None:
         self._write(
             "clips", key,
@@ -129,16 +137,17 @@ class ClipCache:
 
     # Encoded clips ---------------------------------------------------------
 
-    def has_encoded(self, key: str) -> bool:
-        return self._entry("mp3", key, ".npz").exists()
+    def store_encoded(self, key: str, clip: EncodedClip) -> None:
+        self._write(
+            "mp3", key,
+            frames=np.frombuffer(clip.frames, dtype=np.uint8), energies=clip.energies, samples=np.int64(clip.samples),
+        )
 
-    def store_encoded(self, key: str, frames: bytes, energies: np.ndarray) -> None:
-        """MP3 frames of a clip, with the loudness energies of their decoded audio."""
-        self._write("mp3", key, frames=np.frombuffer(frames, dtype=np.uint8), energies=energies)
-
-    def load_encoded(self, key: str) -> tuple[bytes, np.ndarray]:
-        """The MP3 frames of a clip and the loudness energies of their decoded audio."""
-        return self._read("mp3", key, lambda data: (data["frames"].tobytes(), data["energies"]))
+    def load_encoded(self, key: str) -> EncodedClip:
+        return self._read(
+            "mp3", key,
+            lambda data: EncodedClip(data["frames"].tobytes(), data["energies"], int(data["samples"])),
+        )
 
     # Small records ---------------------------------------------------------
 
@@ -171,29 +180,38 @@ class ClipCache:
     # Bounding --------------------------------------------------------------
 
     def prune(self, max_bytes: int) -> tuple[int, int]:
-        """Delete least recently used clips and frames until the cache fits in ``max_bytes``.
+        """Delete least recently used clips, frames and model copies until the cache fits in ``max_bytes``.
 
         Returns (files removed, bytes freed). Stale temporary files go first.
+        A model copy (a folder: the model and its weights) goes as a whole;
+        lock files stay, as a process may hold them.
         """
-        entries = []
         removed = freed = 0
+        grouped: dict[Path, list[tuple[Path, os.stat_result]]] = {}  # what goes as a whole -> its files
         for kind in ("clips", "mp3", "models"):
             for path in (self.folder / kind).rglob("*"):
-                if not path.is_file():
+                if not path.is_file() or path.name.endswith(".lock"):
                     continue
                 stat = path.stat()
-                if is_temporary(path.name) and time.time() - stat.st_mtime > 3600:
-                    path.unlink(missing_ok=True)
-                    removed, freed = removed + 1, freed + stat.st_size
+                if is_temporary(path.name):
+                    if time.time() - stat.st_mtime > 3600:
+                        path.unlink(missing_ok=True)
+                        removed, freed = removed + 1, freed + stat.st_size
                     continue
-                entries.append((stat.st_mtime, stat.st_size, path))
-        total = sum(size for _, size, _ in entries)
-        for _, size, path in sorted(entries):
+                in_model_copy = kind == "models" and path.parent != self.folder / "models"
+                grouped.setdefault(path.parent if in_model_copy else path, []).append((path, stat))
+        units = [  # (last used, bytes, files)
+            (max(stat.st_mtime for _, stat in files), sum(stat.st_size for _, stat in files), [path for path, _ in files])
+            for files in grouped.values()
+        ]
+        total = sum(size for _, size, _ in units)
+        for _, size, files in sorted(units, key=lambda unit: unit[0]):
             if total <= max_bytes:
                 break
-            path.unlink(missing_ok=True)
+            for path in files:
+                path.unlink(missing_ok=True)
             total -= size
-            removed, freed = removed + 1, freed + size
+            removed, freed = removed + len(files), freed + size
         return removed, freed
 
 

@@ -10,6 +10,7 @@ last ones to finish are short and the cores stay busy to the end.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from audio_artigo.errors import AudioArtigoError, SynthesisError
-from audio_artigo.synthesis.cache import ClipAudio, ClipCache
+from audio_artigo.synthesis.cache import ClipAudio, ClipCache, EncodedClip
 from audio_artigo.synthesis.voice import VoiceSpec
 
 
@@ -64,7 +65,7 @@ class _Worker:
         self.engines: dict[tuple, object] = {}
 
     def engine(self, spec: VoiceSpec):
-        identity = (spec.engine, spec.model)
+        identity = (spec.engine, spec.model, spec.digest)  # the digest: a file replaced in place is another voice
         if identity not in self.engines:
             if spec.engine == "piper":
                 from audio_artigo.synthesis.piper_engine import PiperModel
@@ -116,11 +117,11 @@ class _Worker:
         if not np.isfinite(loudness):
             return None
         gain = db_to_gain(TARGET_LUFS - loudness)
-        _frames, energies = self._encode_and_measure(clip, gain, db_to_gain(TRUE_PEAK_CEILING_DBTP), 0, settings)
-        return TARGET_LUFS - integrated_loudness(energies)
+        encoded = self._encode_and_measure(clip, gain, db_to_gain(TRUE_PEAK_CEILING_DBTP), 0, settings)
+        return TARGET_LUFS - integrated_loudness(encoded.energies)
 
-    def _encode_and_measure(self, clip: ClipAudio, gain: float, ceiling: float, pause_samples: int, settings):
-        """MP3 frames of a clip at ``gain``, and the loudness energies of their decoded audio.
+    def _encode_and_measure(self, clip: ClipAudio, gain: float, ceiling: float, pause_samples: int, settings) -> EncodedClip:
+        """MP3 frames of a clip at ``gain``, with the loudness energies and length of their decoded audio.
 
         The limiter keeps the clip a little under ``ceiling`` before encoding,
         as the encoder can overshoot by a fraction of a dB; a decoded clip that
@@ -150,13 +151,12 @@ class _Worker:
         hop = step_samples(self.sample_rate)
         padded = np.zeros(-(-len(decoded) // hop) * hop)
         padded[: len(decoded)] = decoded
-        return frames, step_energies(padded, self.sample_rate)
+        return EncodedClip(frames, step_energies(padded, self.sample_rate), mp3.count_samples(frames))
 
     def encode(self, job: EncodeJob) -> str:
         # The loudness that counts is the MP3's: measured on the decoded frames.
         clip = self.cache.load_clip(job.clip_key)
-        frames, energies = self._encode_and_measure(clip, job.gain, job.ceiling, job.pause_samples, job.settings)
-        self.cache.store_encoded(job.key, frames, energies)
+        self.cache.store_encoded(job.key, self._encode_and_measure(clip, job.gain, job.ceiling, job.pause_samples, job.settings))
         return job.key
 
 
@@ -186,6 +186,45 @@ ENCODE_BATCHES_PER_WORKER = 4
 """Clips are encoded in a few batches per worker: one task per clip would be mostly overhead."""
 
 
+class _WarmUp:
+    """A worker for this process whose voices load in a thread, until it is taken.
+
+    onnxruntime releases the GIL while it builds a session, so the load (or
+    the making of a voice's optimised copy) runs beside what this process
+    does meanwhile: reading and normalising the article. A warm-up nobody
+    takes (the work went to worker processes) is let go: its thread
+    finishes, and the voices are freed with it.
+    """
+
+    def __init__(self, worker: _Worker, voices: list[VoiceSpec]):
+        self._worker: _Worker | None = worker
+        self._thread = threading.Thread(target=self._load, args=(worker, voices), name="voice warm-up")
+        self._thread.start()
+
+    @staticmethod
+    def _load(worker: _Worker, voices: list[VoiceSpec]) -> None:
+        for voice in voices:
+            with contextlib.suppress(Exception):  # loaded again, and reported, when it is used
+                worker.engine(voice)
+
+    def take(self) -> _Worker:
+        self._thread.join()
+        return self._worker
+
+    def let_go(self) -> None:
+        self._worker = None  # the thread holds the last reference
+
+    def join(self) -> None:
+        self._thread.join()
+
+
+_idle_worker: _Worker | None = None
+"""The last in-process worker of this process, kept with its voices loaded
+for the next build: freeing a used voice takes onnxruntime ~20 ms (holding
+the GIL), loading it again ~60 ms. A command-line build never frees it."""
+_idle_lock = threading.Lock()
+
+
 class Pool:
     """Runs jobs on ``workers`` processes, or in this process when the work is small.
 
@@ -201,19 +240,65 @@ class Pool:
         self._executor = None
         self._tasks_given = 0
         self._local: _Worker | None = None
+        self._warm_up: _WarmUp | None = None
+        self._let_go: list[_WarmUp] = []
 
     def __enter__(self) -> "Pool":
         return self
 
     def __exit__(self, *exc) -> None:
+        global _idle_worker
+        if self._warm_up is not None and self._local is None:  # nothing was synthesised: kept for the next build
+            self._local, self._warm_up = self._warm_up.take(), None
+        self._let_go_of_warm_up()
+        for warm_up in self._let_go:  # no thread outlives the build (it may be writing into the cache)
+            warm_up.join()
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._local is not None:
+            with _idle_lock:
+                _idle_worker, self._local = self._local, None
+
+    def _let_go_of_warm_up(self) -> None:
+        if self._warm_up is not None:
+            self._warm_up.let_go()
+            self._let_go.append(self._warm_up)
+            self._warm_up = None
+
+    def _local_worker(self) -> _Worker:
+        """The idle worker of an earlier build with the same settings, or a new one."""
+        global _idle_worker
+        with _idle_lock:
+            worker, _idle_worker = _idle_worker, None
+        if worker is None or (worker.sample_rate, worker.threads) != (self.sample_rate, self.threads_in_process):
+            return _Worker(str(self.cache.folder), self.sample_rate, self.threads_in_process)
+        worker.cache = self.cache
+        return worker
+
+    def warm_up(self, voices: list[VoiceSpec]) -> None:
+        """Start loading the Piper ``voices`` for work in this process, in a thread (see _WarmUp).
+
+        A voice whose optimised copy is not in the cache yet gets it made
+        now, while the article is read and the worker processes start:
+        they wait for the copy rather than each making it again.
+        """
+        piper_voices = [voice for voice in dict.fromkeys(voices) if voice.engine == "piper"]
+        if self._local is None and self._warm_up is None and piper_voices:
+            # onnxruntime and piper imported here, not in the thread: this
+            # process has nothing better to do with the GIL yet, and the
+            # thread can then go straight to work that does not hold it.
+            importlib.import_module("audio_artigo.synthesis.piper_engine")
+            self._warm_up = _WarmUp(self._local_worker(), piper_voices)
 
     def _submitter(self, in_process: bool):
         if in_process:
             if self._local is None:
-                self._local = _Worker(str(self.cache.folder), self.sample_rate, self.threads_in_process)
+                if self._warm_up is not None:
+                    self._local, self._warm_up = self._warm_up.take(), None
+                else:
+                    self._local = self._local_worker()
             return None
+        self._let_go_of_warm_up()
         if self._executor is not None and self._tasks_given >= self.workers * TASKS_PER_WORKER:
             self._executor.shutdown(wait=True)  # retire the workers and their grown memory
             self._executor = None
@@ -246,43 +331,7 @@ class Pool:
             part = sorted(jobs[start : start + generation], key=lambda job: len(job.text), reverse=True)
             batches += [[job] for job in part]
         in_process = self.workers <= 1 or sum(len(job.text) for job in jobs) <= SMALL_JOB_CHARS
-        preparing = None
-        if not in_process and self._executor is None:
-            preparing = self._prepare_models([job.voice for job in jobs])
-        try:
-            self._run(batches, "synthesize", done, in_process=in_process)
-        finally:
-            if preparing is not None:
-                preparing.join()
-
-    def _prepare_models(self, voices: list[VoiceSpec]) -> threading.Thread:
-        """Optimise the voices' models here while the worker processes start.
-
-        A thread takes each model's lock before the workers exist, so they
-        wait for the optimised copy instead of each making it again.
-        """
-        from audio_artigo.synthesis import piper_engine
-
-        distinct = {voice.digest: voice for voice in voices if voice.engine == "piper"}
-        locked = threading.Event()
-
-        def prepare() -> None:
-            try:
-                with contextlib.ExitStack() as locks:
-                    copies = [(voice, locks.enter_context(piper_engine.optimizing(voice, self.cache.models))) for voice in distinct.values()]
-                    locked.set()
-                    for voice, copy in copies:
-                        if copy is not None and not copy.exists():
-                            piper_engine.make_copy(voice, copy)
-            except Exception:  # noqa: BLE001 - only a head start: the workers load (and report on) the voice themselves
-                pass
-            finally:
-                locked.set()  # never leave the build waiting
-
-        thread = threading.Thread(target=prepare, daemon=True)
-        thread.start()
-        locked.wait()
-        return thread
+        self._run(batches, "synthesize", done, in_process=in_process)
 
     def encode(self, jobs: list[EncodeJob], done: Callable[[EncodeJob, str], None]) -> None:
         # Encoding is fast: worth the workers only if they are already running.

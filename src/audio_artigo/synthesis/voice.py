@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Literal
 
 
 @functools.lru_cache(maxsize=None)
 def _package_version(name: str) -> str:
+    from importlib import metadata  # ~10 ms, not needed before a build is under way
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
