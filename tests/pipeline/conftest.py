@@ -21,10 +21,10 @@ def cli_env(tmp_path):
     return env
 
 
-def run_cli(args: list[str], env: dict, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def run_cli(args: list[str], env: dict, cwd: Path | None = None, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [sys.executable, "-m", "audio_artigo", *map(str, args)],
-        env=env, cwd=cwd, capture_output=True, text=True, timeout=600,
+        env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}\nstdout: {result.stdout}\nstderr: {result.stderr}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import shutil
 
 import pytest
@@ -9,8 +11,10 @@ import pytest
 from audio_artigo.build import BuildOptions, build
 from audio_artigo.cast import VoiceRequest
 from audio_artigo.synthesis import pool
-from audio_artigo.synthesis.piper_engine import PiperModel
+from audio_artigo.synthesis.piper_engine import PiperModel, optimized_copy
+from audio_artigo.synthesis.voice import VoiceSpec
 from tests.conftest import TINY_MULTI_VOICE, TINY_VOICE
+from tests.pipeline.conftest import run_cli
 
 
 @pytest.fixture
@@ -58,3 +62,19 @@ def test_a_build_that_speaks_nothing_new_keeps_the_warmed_voice(tmp_path, loads)
     assert again.audio_file == first.audio_file
     build_note(tmp_path, TINY_VOICE, "A Defesa Civil emitiu dois alertas.")
     assert len(loads) == 2  # the first build's, and the warm-up's of the second, used by the third
+
+
+def test_a_build_does_not_wait_for_a_model_copy_another_process_is_making(tmp_path, cli_env):
+    out = tmp_path / "out"
+    spec = VoiceSpec(engine="piper", name="tiny", model=str(TINY_VOICE), digest=hashlib.sha256(TINY_VOICE.read_bytes()).hexdigest())
+    copy = optimized_copy(spec, out / ".cache" / "models")
+    copy.parent.mkdir(parents=True)
+    article = tmp_path / "nota.txt"
+    article.write_text("Nota\n\nA Defesa Civil emitiu um alerta.\n", encoding="utf-8")
+    with open(copy.with_name(f".{copy.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a build that stopped while making the copy
+        run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env, timeout=60)  # fails if it waits
+        assert (out / "nota.mp3").exists() and not copy.exists()
+    article.write_text("Nota\n\nA Defesa Civil emitiu dois alertas.\n", encoding="utf-8")
+    run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
+    assert copy.exists()
