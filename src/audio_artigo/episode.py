@@ -125,7 +125,7 @@ def _synthesize(lines: list[Line], cast: Cast, cache: ClipCache, pool: Pool, rep
         keys.append(line_keys)
     facts: dict[str, ClipAudio] = {}
     # The cached clips' facts first: in a re-build, this process is waiting for its voice to load.
-    missing = _load_new(jobs.values(), facts, lambda key: cache.load_clip(key, with_audio=False))
+    missing = _load_entries(jobs.values(), facts, lambda key: cache.load_clip(key, with_audio=False))
     if codec_probe is not None:
         for index in sorted(range(len(missing)), key=lambda i: -len(missing[i].text))[:CODEC_PROBES]:
             missing[index] = replace(missing[index], codec_probe=codec_probe)
@@ -141,11 +141,11 @@ def _synthesize(lines: list[Line], cast: Cast, cache: ClipCache, pool: Pool, rep
             return keys, facts, codec_losses
         reporter.start("Synthesising", sum(len(job.text) for job in missing))
         pool.synthesize(missing, done)
-        missing = _load_new(missing, facts, lambda key: cache.load_clip(key, with_audio=False))
+        missing = _load_entries(missing, facts, lambda key: cache.load_clip(key, with_audio=False))
     raise _cache_keeps_breaking(cache)
 
 
-def _load_new(jobs, loaded: dict, load) -> list:
+def _load_entries(jobs, loaded: dict, load) -> list:
     """Load the cache entry of each job (``load(key)``) into ``loaded``; returns the jobs whose entry is missing or broken."""
     failed = []
     for job in jobs:
@@ -222,13 +222,13 @@ def _encode(lines, clip_keys, gain_db: float, settings, cache: ClipCache, pool: 
             jobs.setdefault(key, EncodeJob(key, clip_key, pause, gain, ceiling, settings))
         keys.append(line_keys)
     encoded: dict[str, EncodedClip] = {}
-    missing = _load_new(jobs.values(), encoded, cache.load_encoded)
+    missing = _load_entries(jobs.values(), encoded, cache.load_encoded)
     for _attempt in range(2):  # a second pass encodes again entries found broken
         if not missing:
             return [[encoded[key] for key in line_keys] for line_keys in keys]
         reporter.start("Encoding", len(missing))
         pool.encode(missing, lambda _job, _key: reporter.advance(1))
-        missing = _load_new(missing, encoded, cache.load_encoded)
+        missing = _load_entries(missing, encoded, cache.load_encoded)
     raise _cache_keeps_breaking(cache)
 
 
