@@ -213,6 +213,7 @@ def _encode(lines, clip_keys, gain_db: float, settings, cache: ClipCache, pool: 
     hop = step_samples(settings.sample_rate)
     keys: list[list[str]] = []
     jobs: dict[str, EncodeJob] = {}
+    text_length: dict[str, int] = {}
     for line, line_clip_keys in zip(lines, clip_keys):
         line_keys = []
         for clip, clip_key in zip(line.clips, line_clip_keys):
@@ -220,6 +221,7 @@ def _encode(lines, clip_keys, gain_db: float, settings, cache: ClipCache, pool: 
             key = key_for(clip_key, str(pause), f"{gain_db:.2f}", f"{TRUE_PEAK_CEILING_DBTP}", settings.key())
             line_keys.append(key)
             jobs.setdefault(key, EncodeJob(key, clip_key, pause, gain, ceiling, settings))
+            text_length[key] = len(clip.spoken)
         keys.append(line_keys)
     encoded: dict[str, EncodedClip] = {}
     missing = _load_entries(jobs.values(), encoded, cache.load_encoded)
@@ -227,7 +229,8 @@ def _encode(lines, clip_keys, gain_db: float, settings, cache: ClipCache, pool: 
         if not missing:
             return [[encoded[key] for key in line_keys] for line_keys in keys]
         reporter.start("Encoding", len(missing))
-        pool.encode(missing, lambda _job, _key: reporter.advance(1))
+        longest_first = sorted(missing, key=lambda job: text_length[job.key], reverse=True)  # the workers end together
+        pool.encode(longest_first, lambda _job, _key: reporter.advance(1))
         missing = _load_entries(missing, encoded, cache.load_encoded)
     raise _cache_keeps_breaking(cache)
 

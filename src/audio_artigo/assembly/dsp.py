@@ -86,20 +86,40 @@ def _interpolation_phases(factor: int, taps_per_phase: int = 24, beta: float = 6
     return [h[phase::factor] / h[phase::factor].sum() for phase in range(factor)]
 
 
-def interpolated_peaks(x: np.ndarray, factor: int = 4) -> np.ndarray:
+def interpolated_peaks(x: np.ndarray, factor: int = 4, floor: float = 0.0) -> np.ndarray:
     """Per sample, the largest magnitude of the signal interpolated ``factor`` times
     between it and the next: the true-peak envelope (ITU-R BS.1770-4 annex 2).
 
     A polyphase FIR like the standard's, longer (24 taps per phase): within
     0.5 % of scipy's resample_poly on noise up to 90 % of Nyquist, and several
-    times faster than an FFT.
+    times faster than an FFT. Only the blocks of PEAK_BLOCK samples that hold
+    a sample above ``floor`` are interpolated; elsewhere the envelope is |x|.
     """
     phases = _interpolation_phases(factor)
     delay = len(phases[1]) // 2
     envelope = np.abs(x)  # phase 0 is the signal itself
-    for taps in phases[1:]:
-        np.maximum(envelope, np.abs(np.convolve(x, taps)[delay : delay + len(x)]), out=envelope)
+    for start, end in _spans_above(envelope, floor):
+        # The filter's reach on both sides, so the values inside the span are exact.
+        lo, hi = max(0, start - delay), min(len(x), end + delay)
+        for taps in phases[1:]:
+            taps = taps.astype(x.dtype, copy=False)  # in the signal's precision
+            values = np.convolve(x[lo:hi], taps)[start - lo + delay : end - lo + delay]
+            np.maximum(envelope[start:end], np.abs(values), out=envelope[start:end])
     return envelope
+
+
+PEAK_BLOCK = 1024
+
+
+def _spans_above(magnitude: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    """The runs of whole PEAK_BLOCKs (as [start, end) sample ranges) whose largest magnitude exceeds ``floor``."""
+    if len(magnitude) == 0:
+        return []
+    if floor <= 0:
+        return [(0, len(magnitude))]
+    loud = np.maximum.reduceat(magnitude, np.arange(0, len(magnitude), PEAK_BLOCK)) > floor
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], loud, [False]]).astype(np.int8)))
+    return [(int(first) * PEAK_BLOCK, min(len(magnitude), int(last) * PEAK_BLOCK)) for first, last in zip(edges[::2], edges[1::2])]
 
 
 def sliding_min(x: np.ndarray, width: int) -> np.ndarray:

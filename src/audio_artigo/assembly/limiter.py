@@ -23,7 +23,7 @@ def limit(audio: np.ndarray, ceiling: float, sample_rate: int) -> np.ndarray:
     value is at most the reduction needed at that sample, so the ceiling holds
     while the gain changes smoothly (no clicks).
     """
-    envelope = true_peak_envelope(audio)
+    envelope = true_peak_envelope(audio, above=ceiling)
     if len(envelope) == 0 or envelope.max() <= ceiling:
         return audio
     needed = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))

@@ -52,9 +52,6 @@ class EncodeJob:
 
 CODEC_HEADROOM = 10 ** (-0.5 / 20)
 """How far under the true-peak ceiling clips are limited before encoding (0.5 dB)."""
-INTERSAMPLE_OVERSHOOT = 10 ** (3 / 20)
-"""Speech's true peaks exceed its sample peaks by less than 3 dB: a clip whose
-sample peak is further than that under the ceiling needs no true-peak check."""
 
 
 class _Worker:
@@ -136,17 +133,12 @@ class _Worker:
 
         limit_at = ceiling * CODEC_HEADROOM
         for _attempt in range(3):
-            audio = clip.samples().astype(np.float64) * gain
-            if clip.peak * gain * INTERSAMPLE_OVERSHOOT > limit_at:
-                audio = limit(audio, limit_at, self.sample_rate)
+            audio = limit(clip.samples().astype(np.float64) * gain, limit_at, self.sample_rate)
             pcm = np.zeros(len(audio) + pause_samples, dtype=np.int16)
             pcm[: len(audio)] = np.clip(np.round(audio * 32767), -32767, 32767)
             frames = mp3.encode(pcm, settings)
             decoded = mp3.decode(frames)
-            if len(decoded) == 0 or np.abs(decoded).max() * INTERSAMPLE_OVERSHOOT <= ceiling:
-                break
-
-            overshoot = true_peak(decoded) / ceiling
+            overshoot = true_peak(decoded, above=ceiling) / ceiling
             if overshoot <= 1.0:
                 break
             limit_at /= overshoot * 1.02
