@@ -4,7 +4,9 @@ Each worker process loads each voice once (one ONNX session per voice file,
 with the intra-op threads it is given) and writes its results straight into
 the clip cache, so only keys and numbers travel back to the parent and no
 process ever holds the whole episode. Jobs are submitted longest first, so the
-last ones to finish are short and the cores stay busy to the end.
+last ones to finish are short and the cores stay busy to the end. Small jobs
+(a correction's few sentences) run in this process instead, with voices a
+warm-up thread loaded while the article was read, kept for the next build.
 """
 
 from __future__ import annotations
