@@ -86,6 +86,10 @@ def _interpolation_phases(factor: int, taps_per_phase: int = 24, beta: float = 6
     return [h[phase::factor] / h[phase::factor].sum() for phase in range(factor)]
 
 
+PEAK_BLOCK = 1024
+"""interpolated_peaks skips or interpolates the signal in blocks of this many samples."""
+
+
 def interpolated_peaks(x: np.ndarray, factor: int = 4, floor: float = 0.0) -> np.ndarray:
     """Per sample, the largest magnitude of the signal interpolated ``factor`` times
     between it and the next: the true-peak envelope (ITU-R BS.1770-4 annex 2).
@@ -106,9 +110,6 @@ def interpolated_peaks(x: np.ndarray, factor: int = 4, floor: float = 0.0) -> np
             values = np.convolve(x[lo:hi], taps)[start - lo + delay : end - lo + delay]
             np.maximum(envelope[start:end], np.abs(values), out=envelope[start:end])
     return envelope
-
-
-PEAK_BLOCK = 1024
 
 
 def _spans_above(magnitude: np.ndarray, floor: float) -> list[tuple[int, int]]:
