@@ -64,12 +64,15 @@ def build_episode(article_path: Path, options, config, cast: Cast, cache: ClipCa
     rate = cast.sample_rate
     settings = mp3.EncoderSettings(rate, options.bitrate_kbps, options.mp3_quality)
     codec_record = "codec-" + key_for(cast.narrator.cache_identity(), cast.quote.cache_identity(), settings.key())[:24]
-    probe = None if cache.read_record(codec_record) else settings
-    clip_keys, facts, codec_losses = _synthesize(lines, cast, cache, pool, reporter, probe)
-    if codec_losses and not cache.read_record(codec_record):
+    codec_loss = cache.read_record(codec_record).get("loss_db")
+    clip_keys, facts, codec_losses = _synthesize(lines, cast, cache, pool, reporter, settings if codec_loss is None else None)
+    if codec_loss is None and codec_losses:
+        codec_loss = round(sorted(codec_losses)[len(codec_losses) // 2], 2)
         with contextlib.suppress(PublishError):  # records only save work next time
-            cache.write_record(codec_record, {"loss_db": round(sorted(codec_losses)[len(codec_losses) // 2], 2)})
-    encoded = _encode_to_target(lines, clip_keys, facts, settings, codec_record, article.identity, cache, pool, reporter)
+            cache.write_record(codec_record, {"loss_db": codec_loss})
+    encoded = _encode_to_target(
+        lines, clip_keys, facts, settings, (codec_record, codec_loss or 0.0), article.identity, cache, pool, reporter
+    )
     chapters, cues, duration = _timeline(lines, clip_keys, encoded, facts, script, rate)
 
     slug = _slug(article_path.stem) or _slug(script.title) or "episodio"
@@ -164,7 +167,7 @@ def _pause_steps(seconds: float) -> int:
     return max(1, round(seconds / 0.1))
 
 
-def _encode_to_target(lines, clip_keys, facts, settings, codec_record: str, identity: str, cache: ClipCache, pool, reporter):
+def _encode_to_target(lines, clip_keys, facts, settings, codec: tuple[str, float], identity: str, cache: ClipCache, pool, reporter):
     """Encode every clip with one gain for the whole episode, so the MP3 lands on TARGET_LUFS.
 
     The gain is predicted from the clips' own loudness, less what the encoder
@@ -173,8 +176,9 @@ def _encode_to_target(lines, clip_keys, facts, settings, codec_record: str, iden
     result stays close to the target, so a correction re-encodes only what
     changed. The MP3's actual loudness is measured from its decoded clips; if
     it missed the target, the gain (and the known loss) is corrected once and
-    the clips encoded again.
+    the clips encoded again. ``codec``: the record of the encoder's known loss, and that loss.
     """
+    codec_record, codec_loss = codec
     energies = []
     for line, keys in zip(lines, clip_keys):
         for clip, key in zip(line.clips, keys):
@@ -184,7 +188,6 @@ def _encode_to_target(lines, clip_keys, facts, settings, codec_record: str, iden
     if not np.isfinite(predicted):
         raise SynthesisError("the voice produced only silence")
     article_record = _gain_record(identity)
-    codec_loss = cache.read_record(codec_record).get("loss_db", 0.0)
     expected = predicted - codec_loss  # the MP3's loudness at unity gain
     gain_db = cache.read_record(article_record).get("gain_db")
     if gain_db is None or abs(expected + gain_db - TARGET_LUFS) > STICKY_GAIN_TOLERANCE_LU:

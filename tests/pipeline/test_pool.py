@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
 
 import pytest
@@ -78,3 +79,15 @@ def test_a_build_does_not_wait_for_a_model_copy_another_process_is_making(tmp_pa
     article.write_text("Nota\n\nA Defesa Civil emitiu dois alertas.\n", encoding="utf-8")
     run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
     assert copy.exists()
+
+
+def test_loading_a_model_copy_marks_it_used_for_the_cache_prune(tmp_path, cli_env):
+    article = tmp_path / "nota.txt"
+    article.write_text("Nota\n\nA Defesa Civil emitiu um alerta.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
+    (model,) = (out / ".cache" / "models").glob("*/voice.onnx")
+    os.utime(model, (1_000_000, 1_000_000))
+    article.write_text("Nota\n\nA Defesa Civil emitiu dois alertas.\n", encoding="utf-8")
+    run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
+    assert model.stat().st_mtime > 1_000_000

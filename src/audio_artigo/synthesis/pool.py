@@ -248,9 +248,8 @@ class Pool:
 
     def __exit__(self, *exc) -> None:
         global _idle_worker
-        if self._warm_up is not None and self._local is None:  # nothing was synthesised: kept for the next build
-            self._local, self._warm_up = self._warm_up.take(), None
-        self._let_go_of_warm_up()
+        if self._warm_up is not None:  # nothing was synthesised here: kept for the next build
+            self._take_local_worker()
         for warm_up in self._let_go:  # no thread outlives the build (it may be writing into the cache)
             warm_up.join()
         if self._executor is not None:
@@ -264,6 +263,15 @@ class Pool:
             self._warm_up.let_go()
             self._let_go.append(self._warm_up)
             self._warm_up = None
+
+    def _take_local_worker(self) -> _Worker:
+        """This build's worker in this process: the warm-up's, an idle one, or a new one."""
+        if self._local is None:
+            if self._warm_up is not None:
+                self._local, self._warm_up = self._warm_up.take(), None
+            else:
+                self._local = self._local_worker()
+        return self._local
 
     def _local_worker(self) -> _Worker:
         """The idle worker of an earlier build with the same settings, or a new one."""
@@ -290,14 +298,8 @@ class Pool:
             importlib.import_module("audio_artigo.synthesis.piper_engine")
             self._warm_up = _WarmUp(self._local_worker(), piper_voices)
 
-    def _submitter(self, in_process: bool):
-        if in_process:
-            if self._local is None:
-                if self._warm_up is not None:
-                    self._local, self._warm_up = self._warm_up.take(), None
-                else:
-                    self._local = self._local_worker()
-            return None
+    def _executor_for_next_generation(self):
+        """The worker processes, started (or replaced, once they have done their share) as needed."""
         self._let_go_of_warm_up()
         if self._executor is not None and self._tasks_given >= self.workers * TASKS_PER_WORKER:
             self._executor.shutdown(wait=True)  # retire the workers and their grown memory
@@ -341,12 +343,12 @@ class Pool:
 
     def _run(self, batches: list[list], method: str, done, in_process: bool) -> None:
         if in_process:
-            self._submitter(in_process=True)
+            local = self._take_local_worker()
             for job in (job for batch in batches for job in batch):
-                done(job, getattr(self._local, method)(job))
+                done(job, getattr(local, method)(job))
             return
         while batches:
-            executor = self._submitter(in_process=False)
+            executor = self._executor_for_next_generation()
             room = max(1, self.workers * TASKS_PER_WORKER - self._tasks_given)
             generation, batches = batches[:room], batches[room:]
             self._tasks_given += len(generation)
