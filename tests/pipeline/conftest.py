@@ -1,4 +1,4 @@
-"""Running the real CLI in a subprocess, with no voice installed and no network."""
+"""Running the real CLI in a subprocess (no voice installed, no network), or a build in this process."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from audio_artigo.build import BuildOptions, build
+from audio_artigo.cast import VoiceRequest
+from audio_artigo.synthesis import pool
+from audio_artigo.synthesis.piper_engine import PiperModel
 
 UNREACHABLE_REPOSITORY = "http://127.0.0.1:9/"  # the discard port: connection refused at once
 
@@ -29,3 +34,26 @@ def run_cli(args: list[str], env: dict, cwd: Path | None = None, check: bool = T
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}\nstdout: {result.stdout}\nstderr: {result.stderr}")
     return result
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """The model file of every Piper voice loaded in this process, in order; no voice kept from other tests."""
+    monkeypatch.setattr(pool, "_idle_worker", None)
+    loaded = []
+    real_init = PiperModel.__init__
+
+    def observed_init(self, spec, threads, models):
+        loaded.append(spec.model)
+        real_init(self, spec, threads, models)
+
+    monkeypatch.setattr(PiperModel, "__init__", observed_init)
+    return loaded
+
+
+def build_note(tmp_path, voice, sentence: str):
+    article = tmp_path / "nota.txt"
+    article.write_text(f"Nota\n\n{sentence}\n", encoding="utf-8")
+    options = BuildOptions(out_dir=tmp_path / "out", voices=VoiceRequest(voice=str(voice), offline=True), workers=1)
+    (episode,) = build([article], options)
+    return episode

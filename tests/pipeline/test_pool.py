@@ -6,39 +6,13 @@ import fcntl
 import hashlib
 import os
 import shutil
+import threading
 
-import pytest
-
-from audio_artigo.build import BuildOptions, build
-from audio_artigo.cast import VoiceRequest
 from audio_artigo.synthesis import pool
-from audio_artigo.synthesis.piper_engine import PiperModel, optimized_copy
+from audio_artigo.synthesis.piper_engine import optimized_copy
 from audio_artigo.synthesis.voice import VoiceSpec
 from tests.conftest import TINY_MULTI_VOICE, TINY_VOICE
-from tests.pipeline.conftest import run_cli
-
-
-@pytest.fixture
-def loads(monkeypatch):
-    """The model file of every Piper voice loaded in this process, in order; no voice kept from other tests."""
-    monkeypatch.setattr(pool, "_idle_worker", None)
-    loaded = []
-    real_init = PiperModel.__init__
-
-    def observed_init(self, spec, threads, models):
-        loaded.append(spec.model)
-        real_init(self, spec, threads, models)
-
-    monkeypatch.setattr(PiperModel, "__init__", observed_init)
-    return loaded
-
-
-def build_note(tmp_path, voice, sentence: str):
-    article = tmp_path / "nota.txt"
-    article.write_text(f"Nota\n\n{sentence}\n", encoding="utf-8")
-    options = BuildOptions(out_dir=tmp_path / "out", voices=VoiceRequest(voice=str(voice), offline=True), workers=1)
-    (episode,) = build([article], options)
-    return episode
+from tests.pipeline.conftest import build_note, run_cli
 
 
 def test_a_voice_stays_loaded_for_the_next_build_in_this_process(tmp_path, loads):
@@ -65,7 +39,7 @@ def test_a_build_that_speaks_nothing_new_keeps_the_warmed_voice(tmp_path, loads)
     assert len(loads) == 2  # the first build's, and the warm-up's of the second, used by the third
 
 
-def test_a_build_does_not_wait_for_a_model_copy_another_process_is_making(tmp_path, cli_env):
+def test_a_build_waits_only_a_few_seconds_for_a_model_copy_another_process_is_making(tmp_path, cli_env):
     out = tmp_path / "out"
     spec = VoiceSpec(engine="piper", name="tiny", model=str(TINY_VOICE), digest=hashlib.sha256(TINY_VOICE.read_bytes()).hexdigest())
     copy = optimized_copy(spec, out / ".cache" / "models")
@@ -74,11 +48,22 @@ def test_a_build_does_not_wait_for_a_model_copy_another_process_is_making(tmp_pa
     article.write_text("Nota\n\nA Defesa Civil emitiu um alerta.\n", encoding="utf-8")
     with open(copy.with_name(f".{copy.name}.lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a build that stopped while making the copy
-        run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env, timeout=60)  # fails if it waits
+        run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env, timeout=60)  # fails if it waits on
         assert (out / "nota.mp3").exists() and not copy.exists()
     article.write_text("Nota\n\nA Defesa Civil emitiu dois alertas.\n", encoding="utf-8")
     run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
     assert copy.exists()
+
+
+def test_a_build_waiting_for_a_model_copy_goes_on_as_soon_as_the_other_process_is_done(tmp_path, loads):
+    spec = VoiceSpec(engine="piper", name="tiny", model=str(TINY_VOICE), digest=hashlib.sha256(TINY_VOICE.read_bytes()).hexdigest())
+    copy = optimized_copy(spec, tmp_path / "out" / ".cache" / "models")
+    copy.parent.mkdir(parents=True)
+    with open(copy.with_name(f".{copy.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process making the copy, which gives up after 0.3 s
+        threading.Timer(0.3, fcntl.flock, (lock, fcntl.LOCK_UN)).start()
+        build_note(tmp_path, TINY_VOICE, "A Defesa Civil emitiu um alerta.")
+    assert copy.exists()  # made by the build once the lock was free, not skipped
 
 
 def test_loading_a_model_copy_marks_it_used_for_the_cache_prune(tmp_path, cli_env):
