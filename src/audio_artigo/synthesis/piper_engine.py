@@ -34,6 +34,7 @@ from piper import PiperVoice
 from piper.config import PiperConfig, SynthesisConfig
 
 from audio_artigo.atomicio import TEMP_SUFFIX
+from audio_artigo.synthesis.heap import give_back_freed_memory
 from audio_artigo.synthesis.voice import VoiceSpec
 
 COPY_MODEL_NAME = "voice.onnx"
@@ -179,7 +180,9 @@ def load_session(spec: VoiceSpec, threads: int, models: Path):
             return _load_copy(copy, threads)
     with _right_to_make(copy) as may_make:
         if may_make and _identity(copy) == found:  # still missing, or the same broken copy
-            return _make_copy(spec, copy, threads)
+            session = _make_copy(spec, copy, threads)
+            give_back_freed_memory()  # what making it took (the model, parsed and rewritten; the original's session)
+            return session
     if may_make:  # made meanwhile by another process
         with contextlib.suppress(*_ORT_ERRORS):
             return _load_copy(copy, threads)

@@ -24,6 +24,7 @@ import numpy as np
 
 from audio_artigo.errors import AudioArtigoError, SynthesisError
 from audio_artigo.synthesis.cache import ClipAudio, ClipCache, EncodedClip
+from audio_artigo.synthesis.heap import give_back_freed_memory
 from audio_artigo.synthesis.voice import VoiceSpec
 
 
@@ -193,26 +194,38 @@ class _WarmUp:
     the making of a voice's optimised copy) runs beside what this process
     does meanwhile: reading and normalising the article. A warm-up nobody
     takes (the work went to worker processes) is let go: its thread
-    finishes, and the voices are freed with it.
+    finishes, and the voices are freed with it, their memory given back.
     """
 
     def __init__(self, worker: _Worker, voices: list[VoiceSpec]):
         self._worker: _Worker | None = worker
-        self._thread = threading.Thread(target=self._load, args=(worker, voices), name="voice warm-up")
+        self._loaded = False
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._load, args=(voices,), name="voice warm-up")
         self._thread.start()
 
-    @staticmethod
-    def _load(worker: _Worker, voices: list[VoiceSpec]) -> None:
+    def _load(self, voices: list[VoiceSpec]) -> None:
+        worker = self._worker
         for voice in voices:
             with contextlib.suppress(Exception):  # loaded again, and reported, when it is used
                 worker.engine(voice)
+        del worker
+        with self._lock:
+            self._loaded = True
+            let_go = self._worker is None
+        if let_go:  # while loading: the voices have just been freed
+            give_back_freed_memory()
 
     def take(self) -> _Worker:
         self._thread.join()
         return self._worker
 
     def let_go(self) -> None:
-        self._worker = None  # the thread holds the last reference
+        with self._lock:
+            self._worker = None  # the thread, if still loading, holds the last reference
+            loaded = self._loaded
+        if loaded:
+            give_back_freed_memory()
 
     def join(self) -> None:
         self._thread.join()
