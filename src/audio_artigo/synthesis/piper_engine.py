@@ -6,7 +6,7 @@ worker process uses the number of intra-op threads the pool gives it
 kept in the cache. The copy has its decoder rewritten with 2-D convolutions
 (see decoder_layout: synthesis takes ~15 % less CPU) and onnxruntime's
 layout optimisations for this processor applied, so it is kept per kind of
-processor. Making it takes ~1 s for a medium voice, once; loading it ~0.05 s,
+processor. Making it takes ~0.7 s for a medium voice, once; loading it ~0.05 s,
 because its graph is already optimised and its weights sit in a separate
 file that onnxruntime maps into memory instead of parsing and copying them
 (~0.12 s from the original model). That load is a large part of a
@@ -16,6 +16,7 @@ one-sentence re-build. One process makes the copy; the others wait for it
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import fcntl
 import functools
@@ -40,8 +41,8 @@ from audio_artigo.synthesis.voice import VoiceSpec
 COPY_MODEL_NAME = "voice.onnx"
 
 COPY_WAIT_SECONDS = 5.0
-"""How long a process waits for the copy another one is making (~1 s) before
-loading the original model instead (as fast to load, ~15 % slower to speak)."""
+"""How long a process waits for the copy another one is making (under a
+second) before loading the original model instead (~15 % slower to speak)."""
 
 _ORT_ERRORS = tuple(
     getattr(onnxruntime.capi.onnxruntime_pybind11_state, name)
@@ -99,13 +100,14 @@ def _right_to_make(copy: Path) -> Iterator[bool]:
 
 
 def _make_copy(spec: VoiceSpec, copy: Path, threads: int):
-    """Optimise the model and save the copy (the caller holds the right to); returns the session.
+    """Make the copy (the caller holds the right to); returns its session.
 
-    The weights go to a file of a new name each time, never rewritten in
+    The copy is the model with its decoder rewritten, if it qualifies and
+    speaks like the original, else the model as it is; optimised for this
+    processor either way. The weights go to a file of a new name each time, never rewritten in
     place: a running build may have an earlier one mapped. When the copy
     cannot be written (full disk), the session still serves.
     """
-    rewritten = _with_2d_decoder(spec)
     temp = copy.with_name(f".{copy.name}.{os.getpid()}{TEMP_SUFFIX}")
     weights = copy.with_name(f"{copy.name}.{uuid.uuid4().hex[:12]}.data")
     options = _options(threads)
@@ -116,18 +118,23 @@ def _make_copy(spec: VoiceSpec, copy: Path, threads: int):
     options.optimized_model_filepath = str(temp)
     options.add_session_config_entry("session.optimized_model_external_initializers_file_name", weights.name)
     options.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
-    # The rewritten model if it qualifies and runs like the original; else the original.
-    for source in ([rewritten] if rewritten else []) + [str(spec.model)]:
-        try:
-            session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
-            if source is rewritten and not _speaks_like(session, _plain_session(spec, threads)):
-                raise ValueError("the rewritten decoder does not speak like the original")
-            break
-        except (ValueError, *_ORT_ERRORS):
-            temp.unlink(missing_ok=True)
-            weights.unlink(missing_ok=True)
-    else:
-        return _plain_session(spec, threads)
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="original voice") as background:
+        # The original model, to check the rewritten one against, loads
+        # meanwhile (onnxruntime releases the GIL): ~0.15 s off a first build.
+        original = background.submit(_plain_session, spec, threads)
+        rewritten = _with_2d_decoder(spec)
+        # The rewritten model if it qualifies and speaks like the original; else the original.
+        for source in ([rewritten] if rewritten else []) + [str(spec.model)]:
+            try:
+                session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
+                if source is rewritten and not _speaks_like(session, original.result()):
+                    raise ValueError("the rewritten decoder does not speak like the original")
+                break
+            except (ValueError, *_ORT_ERRORS):
+                temp.unlink(missing_ok=True)
+                weights.unlink(missing_ok=True)
+        else:
+            return original.result()
     try:
         temp.replace(copy)
     except OSError:
