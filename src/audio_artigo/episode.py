@@ -65,14 +65,20 @@ def build_episode(article_path: Path, options, config, cast: Cast, cache: ClipCa
     settings = mp3.EncoderSettings(rate, options.bitrate_kbps, options.mp3_quality)
     codec_record = "codec-" + key_for(cast.narrator.cache_identity(), cast.quote.cache_identity(), settings.key())[:24]
     codec_loss = cache.read_record(codec_record).get("loss_db")
-    clip_keys, facts, codec_losses = _synthesize(lines, cast, cache, pool, reporter, settings if codec_loss is None else None)
-    if codec_loss is None and codec_losses:
-        codec_loss = round(sorted(codec_losses)[len(codec_losses) // 2], 2)
-        with contextlib.suppress(PublishError):  # records only save work next time
-            cache.write_record(codec_record, {"loss_db": codec_loss})
-    encoded = _encode_to_target(
-        lines, clip_keys, facts, settings, (codec_record, codec_loss or 0.0), article.identity, cache, pool, reporter
-    )
+    for attempt in range(2):
+        clip_keys, facts, codec_losses = _synthesize(lines, cast, cache, pool, reporter, settings if codec_loss is None else None)
+        if codec_loss is None and codec_losses:
+            codec_loss = round(sorted(codec_losses)[len(codec_losses) // 2], 2)
+            with contextlib.suppress(PublishError):  # records only save work next time
+                cache.write_record(codec_record, {"loss_db": codec_loss})
+        try:
+            encoded = _encode_to_target(
+                lines, clip_keys, facts, settings, (codec_record, codec_loss or 0.0), article.identity, cache, pool, reporter
+            )
+            break
+        except BrokenEntry:  # a clip left the cache after it was spoken (a `cache prune` meanwhile): speak it again
+            if attempt:
+                raise _cache_keeps_breaking(cache) from None
     chapters, cues, duration = _timeline(lines, clip_keys, encoded, facts, script, rate)
 
     slug = _slug(article_path.stem) or _slug(script.title) or "episodio"

@@ -21,7 +21,7 @@ from mutagen.mp3 import MP3
 from scipy.signal import resample_poly
 
 from tests.conftest import EXAMPLES, TINY_MULTI_VOICE, TINY_VOICE
-from tests.pipeline.conftest import run_cli
+from tests.pipeline.conftest import build_note, run_cli
 from tests.podcast.episodes import chapter_frames
 from tests.reading.conftest import DATA as READING_DATA
 
@@ -185,6 +185,26 @@ def test_a_broken_encoded_clip_in_the_cache_is_encoded_again(built, cli_env):
     assert result.stderr == ""
     assert broken.exists() and (out / "ia-xangai.mp3").read_bytes() == before
     assert not (out / "ia-xangai-2.mp3").exists()  # the same bytes: nothing new to publish
+
+
+def test_a_clip_pruned_between_its_synthesis_and_its_encoding_is_spoken_again(tmp_path, monkeypatch, loads, piper_calls):
+    from audio_artigo.synthesis.cache import BrokenEntry, ClipCache
+
+    real_load_clip = ClipCache.load_clip
+    pruned = []
+
+    def load_clip_after_a_prune(self, key, with_audio=True):
+        if with_audio and not pruned:  # the encoder's first read: `cache prune` has just removed it
+            pruned.append(key)
+            next(self.folder.rglob(f"{key}.npz")).unlink()
+            raise BrokenEntry(key)
+        return real_load_clip(self, key, with_audio)
+
+    monkeypatch.setattr(ClipCache, "load_clip", load_clip_after_a_prune)
+    episode = build_note(tmp_path, TINY_VOICE, "A Defesa Civil emitiu um alerta.")
+    spoken = [text for text, _ in piper_calls]
+    assert pruned and episode.duration > 0
+    assert len(spoken) == len(set(spoken)) + 1  # the pruned clip, and it alone, twice
 
 
 @pytest.mark.parametrize("damage", ["weights-removed", "weights-truncated", "model-garbage"])
