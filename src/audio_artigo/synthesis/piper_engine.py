@@ -104,9 +104,10 @@ def _make_copy(spec: VoiceSpec, copy: Path, threads: int):
 
     The copy is the model with its decoder rewritten, if it qualifies and
     speaks like the original, else the model as it is; optimised for this
-    processor either way. The weights go to a file of a new name each time, never rewritten in
-    place: a running build may have an earlier one mapped. When the copy
-    cannot be written (full disk), the session still serves.
+    processor either way. The weights go to a file of a new name each time,
+    never rewritten in place: a running build may have an earlier one
+    mapped. When the copy cannot be written (full disk), the session still
+    serves.
     """
     temp = copy.with_name(f".{copy.name}.{os.getpid()}{TEMP_SUFFIX}")
     weights = copy.with_name(f"{copy.name}.{uuid.uuid4().hex[:12]}.data")
