@@ -48,14 +48,14 @@ def test_a_build_waits_only_a_few_seconds_for_a_model_copy_another_process_is_ma
     article.write_text("Nota\n\nA Defesa Civil emitiu um alerta.\n", encoding="utf-8")
     with open(copy.with_name(f".{copy.name}.lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a build that stopped while making the copy
-        run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env, timeout=60)  # fails if it waits on
+        run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env, timeout=60)  # fails if it waits for good
         assert (out / "nota.mp3").exists() and not copy.exists()
     article.write_text("Nota\n\nA Defesa Civil emitiu dois alertas.\n", encoding="utf-8")
     run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
     assert copy.exists()
 
 
-def test_a_build_waiting_for_a_model_copy_goes_on_as_soon_as_the_other_process_is_done(tmp_path, loads):
+def test_a_build_waiting_for_a_model_copy_makes_it_when_the_other_process_gives_up(tmp_path, loads):
     spec = VoiceSpec(engine="piper", name="tiny", model=str(TINY_VOICE), digest=hashlib.sha256(TINY_VOICE.read_bytes()).hexdigest())
     copy = optimized_copy(spec, tmp_path / "out" / ".cache" / "models")
     copy.parent.mkdir(parents=True)
