@@ -82,7 +82,10 @@ def build(articles: list[Path], options: BuildOptions, reporter: Reporter | None
             from audio_artigo.episode import build_episode
 
             config = load_config(out_dir)
-            return [build_episode(Path(article), options, config, cast, cache, pool, reporter) for article in articles]
+            return [
+                build_episode(Path(article), options, config, cast, cache, pool, reporter, more_to_come=number + 1 < len(articles))
+                for number, article in enumerate(articles)
+            ]
     finally:
         if not options.use_cache:
             cache.discard()

@@ -51,8 +51,15 @@ STICKY_GAIN_TOLERANCE_LU = 0.5
 """A re-build keeps the previous gain while the result stays this close to the target."""
 
 
-def build_episode(article_path: Path, options, config, cast: Cast, cache: ClipCache, pool: Pool, reporter) -> Episode:
-    """Build the episode of one article and publish it (``options``: a build.BuildOptions)."""
+def build_episode(
+    article_path: Path, options, config, cast: Cast, cache: ClipCache, pool: Pool, reporter, more_to_come: bool = False
+) -> Episode:
+    """Build the episode of one article and publish it (``options``: a build.BuildOptions).
+
+    Unless ``more_to_come`` (other articles for the same pool), the pool's
+    worker processes are let go once the clips are encoded: the MP3 is
+    assembled without their memory beside it.
+    """
     article = read_article(article_path)
     script = segment(article, keep_related=options.keep_related)
     lexicon_file = options.lexicon or config.lexicon
@@ -79,6 +86,8 @@ def build_episode(article_path: Path, options, config, cast: Cast, cache: ClipCa
         except BrokenEntry:  # a clip left the cache after it was spoken (a `cache prune` meanwhile): speak it again
             if attempt:
                 raise _cache_keeps_breaking(cache) from None
+    if not more_to_come:
+        pool.release_workers()
     chapters, cues, duration = _timeline(lines, clip_keys, encoded, facts, script, rate)
 
     slug = _slug(article_path.stem) or _slug(script.title) or "episodio"

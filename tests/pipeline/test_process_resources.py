@@ -1,10 +1,12 @@
-"""What the build's processes hold: threads that would compete with onnxruntime, memory freed but kept."""
+"""What the build's processes hold: threads that would compete with onnxruntime, memory freed but kept, workers kept idle."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -51,3 +53,38 @@ def test_making_a_voice_copy_gives_back_what_it_took_and_loading_it_has_nothing_
     pool._idle_worker = None  # as in a new process: the voice is loaded again, from the copy
     build_note(tmp_path, TINY_VOICE, "A Defesa Civil emitiu dois alertas.")
     assert given_back == [True]
+
+
+def test_worker_processes_are_let_go_before_the_mp3_is_assembled_unless_another_article_follows(tmp_path, loads, monkeypatch):
+    import psutil
+
+    from audio_artigo import episode
+
+    workers_at_assembly = []
+    real_write_mp3 = episode._write_mp3
+
+    def workers() -> list:
+        alive = []
+        for child in psutil.Process().children():
+            with contextlib.suppress(psutil.ZombieProcess, psutil.NoSuchProcess):  # exited
+                if "spawn_main" in " ".join(child.cmdline()):
+                    alive.append(child)
+        return alive
+
+    def write_mp3_noting_workers(*args):
+        if workers_at_assembly:  # the last article: workers let go may still be exiting, give them 10 s
+            deadline = time.monotonic() + 10
+            while workers() and time.monotonic() < deadline:
+                time.sleep(0.02)  # not reaped here: the pool joins them
+        workers_at_assembly.append(len(workers()))
+        real_write_mp3(*args)
+
+    monkeypatch.setattr(episode, "_write_mp3", write_mp3_noting_workers)
+    articles = []
+    for name in ("primeira", "segunda"):
+        article = tmp_path / f"{name}.txt"
+        sentences = " ".join(f"A Defesa Civil da {name} região emitiu o alerta número {n}." for n in range(12))
+        article.write_text(f"Nota {name}\n\n{sentences}\n", encoding="utf-8")
+        articles.append(article)
+    build(articles, BuildOptions(out_dir=tmp_path / "out", voices=VoiceRequest(voice=str(TINY_VOICE), offline=True), workers=2))
+    assert workers_at_assembly == [2, 0]  # kept for the second article; gone before the last MP3

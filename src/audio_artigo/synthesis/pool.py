@@ -265,8 +265,7 @@ class Pool:
             self._take_local_worker()
         for warm_up in self._let_go:  # no thread outlives the build (it may be writing into the cache)
             warm_up.join()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+        self.release_workers()
         if self._local is not None:
             with _idle_lock:
                 _idle_worker, self._local = self._local, None
@@ -311,12 +310,17 @@ class Pool:
             importlib.import_module("audio_artigo.synthesis.piper_engine")
             self._warm_up = _WarmUp(self._local_worker(), piper_voices)
 
+    def release_workers(self) -> None:
+        """Let the worker processes go now, with their memory (work given later starts new ones)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
     def _executor_for_next_generation(self):
         """The worker processes, started (or replaced, once they have done their share) as needed."""
         self._let_go_of_warm_up()
-        if self._executor is not None and self._tasks_given >= self.workers * TASKS_PER_WORKER:
-            self._executor.shutdown(wait=True)  # retire the workers and their grown memory
-            self._executor = None
+        if self._tasks_given >= self.workers * TASKS_PER_WORKER:
+            self.release_workers()  # retire them with their grown memory
         if self._executor is None:
             import concurrent.futures
             import multiprocessing
