@@ -16,11 +16,12 @@ instead of an onnxruntime or JSON traceback later.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Iterator
 
 from audio_artigo.errors import VoiceError, VoiceNotFound
 
@@ -320,7 +321,10 @@ def read_model_inputs(files: VoiceFiles) -> list[str]:
                 raise BrokenVoiceFile(files, path, "empty")
             if looks_like_html(stream.read(512)):
                 raise BrokenVoiceFile(files, path, "an HTML page (a server's error page?), not an ONNX model")
-            return _graph_input_names(stream, size)
+            # Mapped: the walk below steps through thousands of fields, and
+            # indexing the file costs far less than a seek and a read for each.
+            with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return _graph_input_names(data, min(size, len(data)))
     except FileNotFoundError:
         raise BrokenVoiceFile(files, path, "missing") from None
     except OSError as exc:
@@ -329,75 +333,79 @@ def read_model_inputs(files: VoiceFiles) -> list[str]:
         raise BrokenVoiceFile(files, path, str(exc)) from None
 
 
-def _graph_input_names(stream: BinaryIO, size: int) -> list[str]:
-    """Walk ModelProto -> graph -> input -> name, skipping everything else by seeking.
+def _graph_input_names(data: mmap.mmap, size: int) -> list[str]:
+    """Walk ModelProto -> graph -> input -> name, skipping everything else.
 
     Every field of the file, top to bottom, must end exactly where its parent
     says: this is what catches a file cut short, however small the cut.
     """
     graph = None
-    for field_number, start, end in _length_delimited_fields(stream, 0, size, size):
+    for field_number, start, end in _length_delimited_fields(data, 0, size, size):
         if field_number == MODEL_GRAPH_FIELD:
             graph = (start, end)
     if graph is None:
         raise _Unreadable("not an ONNX model (no graph in it)")
 
     names = []
-    for field_number, start, end in _length_delimited_fields(stream, *graph, size):
+    for field_number, start, end in _length_delimited_fields(data, *graph, size):
         if field_number != GRAPH_INPUT_FIELD:
             continue
-        for inner_field, name_start, name_end in _length_delimited_fields(stream, start, end, size):
+        for inner_field, name_start, name_end in _length_delimited_fields(data, start, end, size):
             if inner_field == VALUE_INFO_NAME_FIELD:
-                stream.seek(name_start)
-                names.append(stream.read(name_end - name_start).decode("utf-8", "replace"))
+                names.append(data[name_start:name_end].decode("utf-8", "replace"))
     return names
 
 
-def _length_delimited_fields(
-    stream: BinaryIO, start: int, end: int, file_size: int
-) -> Iterator[tuple[int, int, int]]:
+def _length_delimited_fields(data: mmap.mmap, start: int, end: int, file_size: int) -> Iterator[tuple[int, int, int]]:
     """Yield (field number, payload start, payload end) for each length-delimited field in [start, end).
 
-    Other wire types (numbers) are skipped. The stream is re-positioned for
-    every field, so the caller may read inside a payload between two steps.
+    Other wire types (numbers) are skipped. One-byte tags and lengths (most
+    of them) are read inline: a Piper model has thousands of fields.
     """
     offset = start
     while offset < end:
-        stream.seek(offset)
-        header = stream.read(20)  # a tag and a length: two varints of at most 10 bytes
-        key, used = _varint(header, offset, end, file_size)
+        key_at = offset
+        key = data[offset]
+        if key < 0x80:
+            offset += 1
+        else:
+            key, offset = _varint(data, offset, end, file_size)
         field_number, wire_type = key >> 3, key & 7
-        offset += used
         if field_number == 0:
-            raise _Unreadable(f"corrupt: unexpected bytes at byte {offset - used:,}")
+            raise _Unreadable(f"corrupt: unexpected bytes at byte {key_at:,}")
+        if wire_type == WIRE_LENGTH_DELIMITED:
+            if offset < end and data[offset] < 0x80:
+                payload_start = offset + 1
+                offset = payload_start + data[offset]
+            else:
+                length, payload_start = _varint(data, offset, end, file_size)
+                offset = payload_start + length
+            _check_within(offset, end, file_size)
+            yield field_number, payload_start, offset
+            continue
         if wire_type == WIRE_VARINT:
-            _, used = _varint(header[used:], offset, end, file_size)
-            offset += used
+            _, offset = _varint(data, offset, end, file_size)
         elif wire_type == WIRE_FIXED64:
             offset += 8
         elif wire_type == WIRE_FIXED32:
             offset += 4
-        elif wire_type == WIRE_LENGTH_DELIMITED:
-            length, length_used = _varint(header[used:], offset, end, file_size)
-            payload_start = offset + length_used
-            offset = payload_start + length
-            _check_within(offset, end, file_size)
-            yield field_number, payload_start, offset
         else:
-            raise _Unreadable(f"not an ONNX model (unknown field type {wire_type} at byte {offset - used:,})")
+            raise _Unreadable(f"not an ONNX model (unknown field type {wire_type} at byte {key_at:,})")
         _check_within(offset, end, file_size)
 
 
-def _varint(data: bytes, offset: int, end: int, file_size: int) -> tuple[int, int]:
-    """Decode a protobuf varint at the start of ``data``: (value, bytes used)."""
+def _varint(data: mmap.mmap, offset: int, end: int, file_size: int) -> tuple[int, int]:
+    """Decode the protobuf varint at ``offset``: (value, the offset after it)."""
     value = 0
-    for index, byte in enumerate(data[:10]):
+    for index in range(10):
+        position = offset + index
+        if position >= file_size:
+            raise _Unreadable(f"truncated: it ends at byte {file_size:,} in the middle of a field")
+        byte = data[position]
         value |= (byte & 0x7F) << (7 * index)
         if not byte & 0x80:
-            _check_within(offset + index + 1, end, file_size)
-            return value, index + 1
-    if offset + len(data) >= file_size:
-        raise _Unreadable(f"truncated: it ends at byte {file_size:,} in the middle of a field")
+            _check_within(position + 1, end, file_size)
+            return value, position + 1
     raise _Unreadable(f"not an ONNX model (bad number at byte {offset:,})")
 
 
