@@ -30,6 +30,12 @@ def test_one_output_line_per_input_line():
     assert out[3] == "um real e cinquenta centavos"
 
 
+def test_a_dash_reads_standard_input():
+    result = run("-", stdin="R$ 1,50\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "um real e cinquenta centavos\n"
+
+
 def test_explain_names_the_rule_of_each_token():
     result = run("--explain", str(EXAMPLES / "ia-xangai.txt"))
     assert result.returncode == 0, result.stderr

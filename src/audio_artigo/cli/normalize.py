@@ -11,7 +11,7 @@ import click
 def _read_input(file: Path | None) -> str:
     from audio_artigo.errors import InputError
 
-    if file is None:
+    if file is None or str(file) == "-":
         return sys.stdin.buffer.read().decode("utf-8", errors="replace")
     try:
         return file.read_bytes().decode("utf-8", errors="replace")
@@ -76,7 +76,7 @@ def _explain(lines: list[str], lexicon) -> None:
 @click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path),
               help="User lexicon (TSV or TOML): word -> spoken text or [[phonemes]], applied before the rules.")
 def normalize_command(file: Path | None, show_rules: bool, case_files: tuple[Path, ...], lexicon: Path | None) -> None:
-    """Write FILE (default: standard input) as it is spoken, one output line per input line."""
+    """Write FILE (default, or "-": standard input) as it is spoken, one output line per input line."""
     from audio_artigo.normalize import load_lexicon, normalize
 
     user_lexicon = load_lexicon(lexicon) if lexicon else None
