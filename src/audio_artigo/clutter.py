@@ -50,11 +50,11 @@ def _phrases() -> _Phrases:
         by_kind[kind].append(phrase)
     credit_words = "|".join(re.escape(phrase) for phrase in by_kind[CREDIT])
     return _Phrases(
-        related=tuple(_fold(phrase) for phrase in by_kind[RELATED]),
-        credit=tuple(_fold(phrase) for phrase in by_kind[CREDIT]),
-        share=tuple(_fold(phrase) for phrase in by_kind[SHARE]),
-        ad=tuple(_fold(phrase) for phrase in by_kind[AD]),
-        dateline=tuple(_fold(phrase) for phrase in by_kind[DATELINE]),
+        related=tuple(fold(phrase) for phrase in by_kind[RELATED]),
+        credit=tuple(fold(phrase) for phrase in by_kind[CREDIT]),
+        share=tuple(fold(phrase) for phrase in by_kind[SHARE]),
+        ad=tuple(fold(phrase) for phrase in by_kind[AD]),
+        dateline=tuple(fold(phrase) for phrase in by_kind[DATELINE]),
         inline_credit=re.compile(rf"\((?:{credit_words})\s*:[^()]{{0,200}}\)", re.IGNORECASE),
     )
 
@@ -87,7 +87,7 @@ def is_clutter(text: str, keep_related: bool = False) -> bool:
         (not keep_related and (_is_related_heading(text) or _is_related_link(text)))
         or _is_credit(text)
         or _is_share_prompt(text)
-        or (len(text) < 80 and _fold(_core(text)) in _phrases().ad)
+        or (len(text) < 80 and fold(_core(text)) in _phrases().ad)
         or _is_dateline(text)
     )
 
@@ -139,7 +139,7 @@ def _looks_like_headline(text: str) -> bool:
 
 
 def _is_related_heading(text: str) -> bool:
-    return len(text) < 80 and _fold(_core(text)) in _phrases().related
+    return len(text) < 80 and fold(_core(text)) in _phrases().related
 
 
 def _is_related_link(text: str) -> bool:
@@ -167,7 +167,7 @@ def _starts_with_phrase(text: str, phrases: tuple[str, ...], needs_colon: bool) 
     if ``needs_colon``, a colon or the like right after it ("Foto: ...")."""
     if _more_words_than(text, SHORT_BLOCK_WORDS):
         return False
-    start = _fold(text[:60])
+    start = fold(text[:60])
     start = start[next((index for index, character in enumerate(start) if character.isalnum()), len(start)) :]  # "📲 Siga..."
     for phrase in phrases:
         if start.startswith(phrase):
@@ -186,7 +186,7 @@ def _core(text: str) -> str:
     return text.strip().strip(_PHRASE_END + " .•*()[]").strip()
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lowercase, without accents: what phrases are compared on."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(character for character in decomposed if not unicodedata.combining(character))

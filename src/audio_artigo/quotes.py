@@ -14,6 +14,8 @@ quoted words without their marks; everything else (attributions such as
 - Em-dash dialogue: a paragraph that starts with a dash is speech up to the
   next spaced dash (" — "); the attribution after it is narration, and a
   further spaced dash starts speech again ("— Vou. — disse. — Volto já.").
+  A short dash line that credits the reporting ("— Com informações da
+  Reuters", phrases in ``data/sourcing_lines.tsv``) is narration.
 - Block quotations (Markdown ">", HTML <blockquote>): the whole block, unless
   it starts with a quotation mark, in which case its marks say where the
   quotation is (“…”, disse Fulano); a short "— Fulano" line is the attribution.
@@ -42,6 +44,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple, Sequence
 
+from audio_artigo.clutter import fold
 from audio_artigo.model import Block, Segment
 from audio_artigo.reader import read_data_table
 
@@ -57,6 +60,7 @@ _DASHES = "—―–"
 _BEFORE_OPENING = "([{/—―–-“«‘'\""
 _AFTER_CLOSING = ".,;:!?…)]}/—―–-”»’'\""
 _ATTRIBUTION_LINE_MAX_WORDS = 8
+_SOURCING_LINE_MAX_WORDS = 15
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,22 @@ class _Span(NamedTuple):
 
 
 @cache
+def _sourcing_phrases() -> tuple[str, ...]:
+    return tuple(fold(phrase) for phrase in read_data_table("sourcing_lines.tsv"))
+
+
+def _is_dialogue(text: str) -> bool:
+    """A paragraph that starts with a dash, unless it is a line crediting the reporting."""
+    first = _DIALOGUE_START.match(text)
+    if not first:
+        return False
+    if _more_words_than(text, _SOURCING_LINE_MAX_WORDS) or _DIALOGUE_BREAK.search(text, first.end()):
+        return True
+    words = fold(text[first.end() :].lstrip())
+    return not any(words.startswith(phrase) and not words[len(phrase) : len(phrase) + 1].isalnum() for phrase in _sourcing_phrases())
+
+
+@cache
 def _speech_verbs() -> frozenset[str]:
     return frozenset(form.casefold() for form in read_data_table("speech_verbs.tsv"))
 
@@ -132,7 +152,7 @@ def quote_paragraphs(blocks: Sequence[Block]) -> list[QuotedParagraph]:
 def _analyse(block: Block) -> _Marks | None:
     """Marks of a block that may take part in a quotation across blocks; None for
     block quotations and dialogue, which are never continued."""
-    if block.kind == "blockquote" or _DIALOGUE_START.match(block.text):
+    if block.kind == "blockquote" or _is_dialogue(block.text):
         return None
     return _match_marks(block.text)
 
