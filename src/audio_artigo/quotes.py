@@ -108,15 +108,17 @@ def _sourcing_phrases() -> tuple[str, ...]:
     return tuple(fold(phrase) for phrase in read_data_table("sourcing_lines.tsv"))
 
 
-def _is_dialogue(text: str) -> bool:
-    """A paragraph that starts with a dash, unless it is a line crediting the reporting."""
+def is_sourcing_line(text: str) -> bool:
+    """A short line that starts with a dash and credits the reporting ("— Com informações da Reuters")."""
     first = _DIALOGUE_START.match(text)
-    if not first:
+    if not first or _more_words_than(text, _SOURCING_LINE_MAX_WORDS) or _DIALOGUE_BREAK.search(text, first.end()):
         return False
-    if _more_words_than(text, _SOURCING_LINE_MAX_WORDS) or _DIALOGUE_BREAK.search(text, first.end()):
-        return True
     words = fold(text[first.end() :].lstrip())
-    return not any(words.startswith(phrase) and not words[len(phrase) : len(phrase) + 1].isalnum() for phrase in _sourcing_phrases())
+    return any(words.startswith(phrase) and not words[len(phrase) : len(phrase) + 1].isalnum() for phrase in _sourcing_phrases())
+
+
+def _is_dialogue(text: str) -> bool:
+    return bool(_DIALOGUE_START.match(text)) and not is_sourcing_line(text)
 
 
 @cache

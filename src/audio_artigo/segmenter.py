@@ -10,7 +10,8 @@ narration and quote segments, in the article's own words.
   titled by its opening words ("Com o tema IA Moldando o Mundo,…"). A
   paragraph stays in the chapter before it when it goes on with a quotation
   opened there, when that paragraph ends with a colon (it introduces this
-  one), or when it is a list item or a block quotation.
+  one), when it is a list item or a block quotation, or when it is a line
+  crediting the reporting ("— Com informações da Reuters").
 - Clutter (related links, credits, share prompts) is removed first; see
   ``clutter``. Quotations are found by ``quotes``.
 - ``Script.lead`` is the first paragraph after the title: the subtitle if
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from audio_artigo.clutter import remove_clutter
 from audio_artigo.model import Article, Chapter, Script, Section, Segment
-from audio_artigo.quotes import QuotedParagraph, quote_paragraphs
+from audio_artigo.quotes import QuotedParagraph, is_sourcing_line, quote_paragraphs
 
 CHAPTER_TITLE_WORDS = 6
 CHAPTER_TITLE_CHARS = 60
@@ -57,7 +58,7 @@ def _heading(text: str) -> list[list[Segment]]:
 
 
 def _starts_chapter(paragraph: QuotedParagraph, previous: QuotedParagraph | None) -> bool:
-    if paragraph.block.kind != "paragraph" or paragraph.continues_quote:
+    if paragraph.block.kind != "paragraph" or paragraph.continues_quote or is_sourcing_line(paragraph.block.text):
         return False
     return previous is None or not previous.block.text.rstrip().endswith(":")
 

@@ -124,6 +124,14 @@ def test_opening_chapter_title_byline_and_lead(tmp_path):
     assert second.title == "Segundo parágrafo, mais longo que seis…"
 
 
+def test_a_closing_line_crediting_the_reporting_stays_in_the_last_chapter_and_is_narration(tmp_path):
+    path = tmp_path / "nota.txt"
+    path.write_text("Título\n\nPrimeiro parágrafo.\n\nSegundo parágrafo da nota.\n\n— Com informações da Reuters\n", encoding="utf-8")
+    script = segment(read_article(path))
+    assert [chapter.title for chapter in script.chapters] == ["Título", "Segundo parágrafo da nota."]
+    assert [(segment.kind, segment.text) for segment in script.chapters[-1].paragraphs[-1]] == [("narration", "— Com informações da Reuters")]
+
+
 def test_sections_open_with_their_heading(safra):
     script = segment(read_article(safra))
     for chapter in script.chapters[1:]:
