@@ -8,6 +8,8 @@ codas like "s", "r", "n"), letter by letter otherwise: "FINOS" is a word,
 names in lower case ("cê bê efe"), so a second pass leaves them alone.
 A plural "s" ("ONGs", "CPIs") goes to the last letter's name.
 Mixed-case names (iPhone, DeepSeek) and single capitals (classe C) are left as written.
+In text set in capitals (a headline), the short words of ``data/short_words.tsv``
+are read as words: "ACORDO DE PAZ" says "de", not "dê é".
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ _CAPITALS = "A-ZÀ-ÖØ-Þ"
 _ACRONYM = re.compile(
     rf"(?<![\w&])(?P<word>[{_CAPITALS}]{{2,40}}(?:-[{_CAPITALS}]{{1,10}}){{0,3}}|[{_CAPITALS}]&[{_CAPITALS}]{{1,3}}|[{_CAPITALS}]{{1,3}}&[{_CAPITALS}])(?P<plural>s)?(?![\w&])"
 )
+_LETTERS = re.compile(r"[^\W\d_]+")
 # Mixed-case acronyms of the lexicon (CNPq, UnB, PCdoB) are matched as whole words.
 _WORD = re.compile(r"(?<!\w)[\w&]{2,40}(?!\w)")
 
@@ -37,6 +40,18 @@ _SYLLABLES = re.compile(rf"(?>{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiouy]))?)+")
 @cache
 def _lexicon() -> dict[str, str]:
     return dict(read_table("acronyms.tsv", columns=2))
+
+
+@cache
+def _short_words() -> frozenset[str]:
+    return frozenset(word for (word,) in read_table("short_words.tsv", columns=1))
+
+
+def _beside_capitals(text: str, start: int, end: int) -> bool:
+    """Whether the word before or after text[start:end] is a word in capitals (two letters or more)."""
+    before = _LETTERS.findall(text, max(0, start - 40), start)
+    after = _LETTERS.search(text, end)
+    return any(word and len(word) >= 2 and word.isupper() for word in (before[-1] if before else "", after.group() if after else ""))
 
 
 @cache
@@ -81,6 +96,8 @@ def match(text: str, pos: int) -> Hit | None:
     found = _ACRONYM.match(text, pos)
     if found:
         word = found.group("word")
+        if not found.group("plural") and word in _short_words() and _beside_capitals(text, found.start(), found.end()):
+            return Hit(found.end(), word.lower())  # a headline's "DE", "NA": words, not acronyms
         spoken = read_acronym(word)
         if found.group("plural"):
             entry = _lexicon().get(word + "s")
