@@ -51,7 +51,10 @@ def _beside_capitals(text: str, start: int, end: int) -> bool:
     """Whether the word before or after text[start:end] is a word in capitals (two letters or more)."""
     before = _LETTERS.findall(text, max(0, start - 40), start)
     after = _LETTERS.search(text, end)
-    return any(word and len(word) >= 2 and word.isupper() for word in (before[-1] if before else "", after.group() if after else ""))
+    neighbours = [before[-1]] if before else []
+    if after:
+        neighbours.append(after.group())
+    return any(len(word) >= 2 and word.isupper() for word in neighbours)
 
 
 @cache
