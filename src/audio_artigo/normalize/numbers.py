@@ -22,7 +22,8 @@ _NUMBER = re.compile(
     r"(?P<int>[0-9]{1,3}(?:\.[0-9]{3})+(?![0-9])|[0-9]+)"
     r"(?:,(?P<frac>[0-9]+))?"
 )
-_SCALE = re.compile(r"[ \t\u00a0]+(?P<scale>mil|milhão|milhões|bilhão|bilhões|trilhão|trilhões|mi|bi|tri)(?!\w)")
+# Any case: a headline in capitals writes "US$ 62 BILHÕES".
+_SCALE = re.compile(r"[ \t\u00a0]+(?P<scale>mil|milhão|milhões|bilhão|bilhões|trilhão|trilhões|mi|bi|tri)(?!\w)", re.IGNORECASE)
 _SCALE_WORDS = {
     "milhão": ("milhão", "milhões"), "milhões": ("milhão", "milhões"), "mi": ("milhão", "milhões"),
     "bilhão": ("bilhão", "bilhões"), "bilhões": ("bilhão", "bilhões"), "bi": ("bilhão", "bilhões"),
@@ -110,7 +111,7 @@ def read_number(text: str, pos: int, scales: bool = True, glued: bool = False) -
     if scales:
         scale_found = _SCALE.match(text, end)
         if scale_found:
-            word = scale_found.group("scale")
+            word = scale_found.group("scale").lower()
             scale = "mil" if word == "mil" else _SCALE_WORDS[word][0]
             end = scale_found.end()
     return Number(
