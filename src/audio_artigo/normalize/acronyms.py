@@ -8,8 +8,11 @@ codas like "s", "r", "n"), letter by letter otherwise: "FINOS" is a word,
 names in lower case ("cê bê efe"), so a second pass leaves them alone.
 A plural "s" ("ONGs", "CPIs") goes to the last letter's name.
 Mixed-case names (iPhone, DeepSeek) and single capitals (classe C) are left as written.
-In text set in capitals (a headline), the short words of ``data/short_words.tsv``
-are read as words: "ACORDO DE PAZ" says "de", not "dê é".
+A word in capitals with an accent or a cedilla is a Portuguese word, not an
+acronym ("OPÇÃO", "TÉCNICO"). In text set in capitals (a headline), the
+short words of ``data/short_words.tsv`` are read as words ("ACORDO DE PAZ"
+says "de", not "dê é"), and so is any unlisted word of five letters or more
+("TECNOLOGIA", "PACTO": the spelled acronyms that long are in the lexicon).
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ _SYLLABLES = re.compile(rf"(?>{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiouy]))?)+")
 @cache
 def _lexicon() -> dict[str, str]:
     return dict(read_table("acronyms.tsv", columns=2))
+
+
+WORD_IN_CAPITALS_MIN_LETTERS = 5
+"""In text set in capitals, an unlisted word at least this long is read as a word."""
 
 
 @cache
@@ -83,12 +90,17 @@ def pronounceable(word: str) -> bool:
     return len(plain) >= 3 and _SYLLABLES.fullmatch(plain) is not None
 
 
+def _marked(word: str) -> bool:
+    """Whether ``word`` has an accent or a cedilla (which acronyms do not)."""
+    return any(_base_letter(letter) != letter for letter in word)
+
+
 def read_acronym(word: str) -> str:
     """How the all-capitals ``word`` is spoken (without any plural "s")."""
     entry = _lexicon().get(word)
     if entry is None and "-" in word:
         return " ".join(read_acronym(part) for part in word.split("-") if part)
-    if entry == "spell" or (entry is None and not pronounceable(word)):
+    if entry == "spell" or (entry is None and not pronounceable(word) and not (len(word) >= 3 and _marked(word))):
         return spell(word)
     if entry == "word" or entry is None:
         return word
@@ -102,6 +114,13 @@ def match(text: str, pos: int) -> Hit | None:
         if not found.group("plural") and word in _short_words() and _beside_capitals(text, found.start(), found.end()):
             return Hit(found.end(), word.lower())  # a headline's "DE", "NA": words, not acronyms
         spoken = read_acronym(word)
+        if (
+            spoken != word
+            and word not in _lexicon()
+            and len(word) >= WORD_IN_CAPITALS_MIN_LETTERS
+            and _beside_capitals(text, found.start(), found.end())
+        ):
+            spoken = word  # a headline's "TECNOLOGIA", "PACTO": words
         if found.group("plural"):
             entry = _lexicon().get(word + "s")
             spoken = entry if entry and entry not in ("word", "spell") else spoken + "s"
