@@ -100,7 +100,7 @@ def read_acronym(word: str) -> str:
     entry = _lexicon().get(word)
     if entry is None and "-" in word:
         return " ".join(read_acronym(part) for part in word.split("-") if part)
-    if entry == "spell" or (entry is None and not pronounceable(word) and not (len(word) >= 3 and _marked(word))):
+    if entry == "spell" or (entry is None and not pronounceable(word) and not _marked(word)):
         return spell(word)
     if entry == "word" or entry is None:
         return word

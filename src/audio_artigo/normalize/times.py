@@ -11,11 +11,13 @@ import re
 from audio_artigo.normalize.cardinals import cardinal
 from audio_artigo.normalize.engine import Hit
 
+# Any case: a headline in capitals writes "ÀS 14H30".
 _H_TIME = re.compile(
-    r"(?<![\w.,:])(?P<h>[0-9]{1,3})[ \t]?h(?:(?P<m>[0-5][0-9])(?:[ \t]?min|m)?(?:(?P<s>[0-5][0-9])s)?)?(?![\w])"
+    r"(?<![\w.,:])(?P<h>[0-9]{1,3})[ \t]?h(?:(?P<m>[0-5][0-9])(?:[ \t]?min|m)?(?:(?P<s>[0-5][0-9])s)?)?(?![\w])",
+    re.IGNORECASE,
 )
 _COLON_TIME = re.compile(r"(?<![\w.,:])(?P<h>[01]?[0-9]|2[0-4]):(?P<m>[0-5][0-9])(?::(?P<s>[0-5][0-9]))?(?![\w:]|[.,][0-9])")
-_MINUTES = re.compile(r"(?<![\w.,:])(?P<m>[0-9]{1,3})min(?P<s>[0-5][0-9]s)?(?!\w)")
+_MINUTES = re.compile(r"(?<![\w.,:])(?P<m>[0-9]{1,3})min(?P<s>[0-5][0-9]s)?(?!\w)", re.IGNORECASE)
 
 
 def speak(hours: int, minutes: int = 0, seconds: int = 0) -> str:
