@@ -5,11 +5,15 @@ from 1 to just under 2 ("1,5 quilômetro", "1 grau Celsius"). "A/B" units that
 are not in ``data/units.tsv`` are read from their parts ("kg/ha" ->
 "quilogramas por hectare"). After a scale word the unit takes "de"
 ("2 milhões de t" -> "dois milhões de toneladas"); after "mil" it does not.
+A unit of two letters or more written in another case is read when that
+case cannot mean anything else ("120 KM/H", "2 KG"; "MB" and "Mb" are
+different units, so their case is kept).
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import cache
 
 from audio_artigo.normalize.engine import Hit, at_end
@@ -28,6 +32,36 @@ def _pattern() -> re.Pattern[str]:
     one = "|".join(re.escape(s) for s in symbols)
     # a unit may be "A/B" from two known units; it must not run into a word ("5 mil", "2 meses")
     return re.compile(rf"[ \t\u00a0]?(?P<unit>(?:{one})(?:/(?:{one}))?)(?![\w²³/])")
+
+
+@cache
+def _pattern_any_case() -> re.Pattern[str]:
+    return re.compile(_pattern().pattern, re.IGNORECASE)
+
+
+@cache
+def _by_lower_case() -> dict[str, str]:
+    """A symbol for each lower-cased symbol whose spellings all read the same ("kb": KB or kB; not "mb": MB, Mb)."""
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for symbol in _units():
+        spellings[symbol.lower()].append(symbol)
+    units = _units()
+    return {lower: symbols[0] for lower, symbols in spellings.items() if len({units[symbol] for symbol in symbols}) == 1}
+
+
+def _known_symbol(written: str) -> str | None:
+    """The unit ``written`` is, as the table spells it: itself, or (two letters or more) its case-blind reading."""
+    units = _units()
+    if written in units or ("/" in written and all(part in units for part in written.split("/"))):
+        return written
+    if sum(character.isalpha() for character in written) < 2:
+        return None  # "5 G" is not grams
+    by_lower = _by_lower_case()
+    whole = by_lower.get(written.lower())
+    if whole is not None:
+        return whole
+    parts = [by_lower.get(part.lower()) for part in written.split("/")]
+    return "/".join(parts) if "/" in written and None not in parts else None
 
 
 def speak(number: Number, symbol: str) -> str:
@@ -51,10 +85,11 @@ def match(text: str, pos: int) -> Hit | None:
 
 def with_unit(text: str, number: Number) -> Hit | None:
     """``number`` and the unit written after it, if one is."""
-    found = _pattern().match(text, number.end)
-    if not found:
+    found = _pattern().match(text, number.end) or _pattern_any_case().match(text, number.end)
+    symbol = _known_symbol(found.group("unit")) if found else None
+    if symbol is None:
         return None
-    spoken = speak(number, found.group("unit"))
+    spoken = speak(number, symbol)
     if found.group("unit").endswith(".") and at_end(text, found.end()):
         spoken += "."  # "0,5 p.p." ends the sentence: its dot is the sentence's too
     return Hit(found.end(), spoken)
