@@ -42,26 +42,29 @@ def _pattern_any_case() -> re.Pattern[str]:
 @cache
 def _by_lower_case() -> dict[str, str]:
     """A symbol for each lower-cased symbol whose spellings all read the same ("kb": KB or kB; not "mb": MB, Mb)."""
-    spellings: dict[str, list[str]] = defaultdict(list)
-    for symbol in _units():
-        spellings[symbol.lower()].append(symbol)
     units = _units()
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for symbol in units:
+        spellings[symbol.lower()].append(symbol)
     return {lower: symbols[0] for lower, symbols in spellings.items() if len({units[symbol] for symbol in symbols}) == 1}
 
 
-def _known_symbol(written: str) -> str | None:
-    """The unit ``written`` is, as the table spells it: itself, or (two letters or more) its case-blind reading."""
-    units = _units()
-    if written in units or ("/" in written and all(part in units for part in written.split("/"))):
+def _as_listed(written: str) -> str | None:
+    """``written`` as the table spells it: itself, or (two letters or more) the one reading of its lower case."""
+    if written in _units():
         return written
     if sum(character.isalpha() for character in written) < 2:
         return None  # "5 G" is not grams
-    by_lower = _by_lower_case()
-    whole = by_lower.get(written.lower())
-    if whole is not None:
+    return _by_lower_case().get(written.lower())
+
+
+def _known_symbol(written: str) -> str | None:
+    """The unit ``written`` is, whole ("KM/H") or from its parts ("kg/ha"); None if it is none."""
+    whole = _as_listed(written)
+    if whole is not None or "/" not in written:
         return whole
-    parts = [by_lower.get(part.lower()) for part in written.split("/")]
-    return "/".join(parts) if "/" in written and None not in parts else None
+    parts = [_as_listed(part) for part in written.split("/")]
+    return None if None in parts else "/".join(parts)
 
 
 def speak(number: Number, symbol: str) -> str:
