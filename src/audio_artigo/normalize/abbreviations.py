@@ -30,6 +30,17 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(w) for w in written) + r")(?!\w)")
 
 
+def trigger_pattern() -> str | None:
+    """Where an abbreviation without a dot may start: before a number ("km 32").
+
+    The scanner looks at lower-case words only when a dot follows them.
+    """
+    dotless = [written for written, (_, when) in _table().items() if when == "number" and not written.endswith(".")]
+    if not dotless:
+        return None
+    return r"(?<![\w.])(?:" + "|".join(re.escape(w) for w in sorted(dotless, key=len, reverse=True)) + r")(?=[ \t\u00a0]*[0-9])"
+
+
 def match(text: str, pos: int) -> Hit | None:
     found = _pattern().match(text, pos)
     if not found:

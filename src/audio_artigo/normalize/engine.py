@@ -1,8 +1,9 @@
 """The scanner that runs the rules over a text, left to right, in one pass.
 
-A cheap regex (``_TRIGGER``) finds the places where a rule may apply: digits,
+A cheap regex (the trigger) finds the places where a rule may apply: digits,
 capitalised words, a few symbols, lower-case words followed by "." "@" ":"
-(abbreviations, e-mail addresses, URLs). At each such place the rules are
+(abbreviations, e-mail addresses, URLs), and the places a rule asks for
+(``Rule.trigger``: "km 32"). At each such place the rules are
 tried in priority order (``RULES``); the first that recognises a token there
 says how far it goes and how it is spoken, and scanning resumes after it.
 Text between tokens is copied as it is, so plain prose passes unchanged.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Protocol
 
 
@@ -52,11 +54,14 @@ class Rule:
 
     ``starts`` holds "d" (digit), "u" (capital letter), "l" (other letter),
     "s" (anything else): a rule is only tried where it can match.
+    ``trigger`` is a regex of the places, beyond the common ones
+    (``_TRIGGER_PARTS``), where the rule may start ("km 32").
     """
 
     name: str
     match: Matcher
     starts: str = "duls"
+    trigger: str | None = None
 
 
 _ONLY_SPACE_LEFT = re.compile(r"\s*\Z")
@@ -95,12 +100,11 @@ _TRIGGER_PARTS = (
 )
 
 
-def _compile_trigger(extra: str | None) -> re.Pattern[str]:
-    parts = ([extra] if extra else []) + list(_TRIGGER_PARTS)
-    return re.compile("|".join(parts))
+@lru_cache(maxsize=32)  # one per user lexicon in use
+def _compile_trigger(extras: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(extras + _TRIGGER_PARTS))
 
 
-_DEFAULT_TRIGGER = _compile_trigger(None)
 _MAX_PASSES = 4
 
 
@@ -119,10 +123,9 @@ def scan(text: str, rules: list[Rule], lexicon: UserLexicon | None = None) -> tu
     once its neighbour has been read, so a few passes are allowed: the result
     is then a fixed point, which makes ``normalize`` idempotent by construction.
     """
-    trigger = _DEFAULT_TRIGGER
     if lexicon is not None:
-        trigger = _compile_trigger(lexicon.trigger_pattern())
-        rules = [Rule("lexicon", lexicon.match)] + rules
+        rules = [Rule("lexicon", lexicon.match, trigger=lexicon.trigger_pattern())] + rules
+    trigger = _compile_trigger(tuple(rule.trigger for rule in rules if rule.trigger))
     text = clean(text)
     readings: list[Reading] = []
     by_kind = {kind: [rule for rule in rules if kind in rule.starts] for kind in "duls"}

@@ -29,7 +29,7 @@ RULES: list[Rule] = [
     Rule("unit", units.match, "ds"),
     Rule("alnum", alnum.match, "dul"),
     Rule("number", numbers.match, "ds"),
-    Rule("abbreviation", abbreviations.match, "ul"),
+    Rule("abbreviation", abbreviations.match, "ul", abbreviations.trigger_pattern()),
     Rule("roman", roman.match, "u"),
     Rule("acronym", acronyms.match, "u"),
     Rule("symbol", symbols.match, "s"),
