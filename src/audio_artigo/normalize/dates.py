@@ -1,4 +1,4 @@
-"""Dates: "22/02/2025", "5/3/2024", "2025-02-22", "02/2025", "1 de maio", "Lei 14.133/2021", "safra 2023/24".
+"""Dates: "22/02/2025", "5/3/2024", "1º/12", "2025-02-22", "02/2025", "1 de maio", "Lei 14.133/2021", "safra 2023/24".
 
 A day is a cardinal except the first, which is "primeiro" ("1º de maio",
 "01/01/2024"). Day and month without a year ("31/1") are told apart from
@@ -15,6 +15,8 @@ from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.tables import read_table
 
 _FULL = re.compile(r"(?<![\w/.,-])(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4}|[0-9]{2})(?![\w/]|[.,-][0-9])")
+# "1º/12", "1º/12/2024": the first of a month, written as an ordinal (never a fraction).
+_FIRST_ORDINAL = re.compile(r"(?<![\w/.,-])0?1[º°](?P<sep>[/.])(?P<m>0?[1-9]|1[0-2])(?:(?P=sep)(?P<y>[0-9]{4}|[0-9]{2}))?(?![\w/]|[.,-][0-9])")
 _ISO = re.compile(r"(?<![\w/.,-])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![\w/-]|[.,][0-9])")
 _MONTH_YEAR = re.compile(r"(?<![\w/.,-])(?P<m>0?[1-9]|1[0-2])/(?P<y>(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
 # "Lei 14.133/2021": a numbered act of a year.
@@ -54,6 +56,10 @@ def match(text: str, pos: int) -> Hit | None:
         if valid(day, month):
             return Hit(found.end(), speak_day_month(day, month) + " de " + cardinal(_full_year(found.group("y"))))
         return None
+    found = _FIRST_ORDINAL.match(text, pos)
+    if found:
+        year = found.group("y")
+        return Hit(found.end(), speak_day_month(1, int(found.group("m"))) + (" de " + cardinal(_full_year(year)) if year else ""))
     found = _MONTH_YEAR.match(text, pos)
     if found:
         return Hit(found.end(), month_names()[int(found.group("m"))] + " de " + cardinal(int(found.group("y"))))
