@@ -7,7 +7,11 @@ codas like "s", "r", "n"), letter by letter otherwise: "FINOS" is a word,
 "WAIC" and "UFRJ" are spelled. Letters are spelled with their Portuguese
 names in lower case ("cê bê efe"), so a second pass leaves them alone.
 A plural "s" ("ONGs", "CPIs") goes to the last letter's name.
-Mixed-case names (iPhone, DeepSeek) and single capitals (classe C) are left as written.
+An acronym read as a word is written in lower case ("O SUS" -> "O sus"): in
+capitals, eSpeak spells some of them in mid-sentence.
+Mixed-case names (iPhone, DeepSeek) and single capitals (classe C) are left
+as written, except a V, X, L, C, D or M before a full stop, which eSpeak
+would read as a Roman numeral ("no X." -> "no xis.").
 A word in capitals with an accent or a cedilla is a Portuguese word, not an
 acronym ("OPÇÃO", "TÉCNICO"). In text set in capitals (a headline), the
 short words of ``data/short_words.tsv`` are read as words ("ACORDO DE PAZ"
@@ -30,6 +34,9 @@ _ACRONYM = re.compile(
     rf"(?<![\w&])(?P<word>[{_CAPITALS}]{{2,40}}(?:-[{_CAPITALS}]{{1,10}}){{0,3}}|[{_CAPITALS}]&[{_CAPITALS}]{{1,3}}|[{_CAPITALS}]{{1,3}}&[{_CAPITALS}])(?P<plural>s)?(?![\w&])"
 )
 _LETTERS = re.compile(r"[^\W\d_]+")
+# A lone capital that eSpeak reads as a Roman numeral when a full stop follows
+# ("no X." -> "dez", "vitamina C." -> "cem", "D. Pedro" -> "quinhentos").
+_NUMERAL_LETTER_BEFORE_STOP = re.compile(r"(?<![\w.])[VXLCDM](?=\.(?!\w))")  # not "D.C.": eSpeak spells those
 # Mixed-case acronyms of the lexicon (CNPq, UnB, PCdoB) are matched as whole words.
 _WORD = re.compile(r"(?<!\w)[\w&]{2,40}(?!\w)")
 
@@ -50,7 +57,7 @@ WORD_IN_CAPITALS_MIN_LETTERS = 5
 
 
 @cache
-def _short_words() -> frozenset[str]:
+def short_words() -> frozenset[str]:
     return frozenset(word for (word,) in read_table("short_words.tsv", columns=1))
 
 
@@ -103,29 +110,29 @@ def read_acronym(word: str) -> str:
     if entry == "spell" or (entry is None and not pronounceable(word) and not _marked(word)):
         return spell(word)
     if entry == "word" or entry is None:
-        return word
+        return word.lower()  # in capitals, eSpeak spells some words in mid-sentence ("O SUS", "o VAR")
     return entry
 
 
 def match(text: str, pos: int) -> Hit | None:
+    found = _NUMERAL_LETTER_BEFORE_STOP.match(text, pos)
+    if found:
+        return Hit(found.end(), spell(found.group()))
     found = _ACRONYM.match(text, pos)
     if found:
         word = found.group("word")
-        if not found.group("plural") and word in _short_words() and _beside_capitals(text, found.start(), found.end()):
+        if not found.group("plural") and word in short_words() and _beside_capitals(text, found.start(), found.end()):
             return Hit(found.end(), word.lower())  # a headline's "DE", "NA": words, not acronyms
         spoken = read_acronym(word)
         if (
-            spoken != word
-            and word not in _lexicon()
+            word not in _lexicon()
             and len(word) >= WORD_IN_CAPITALS_MIN_LETTERS
             and _beside_capitals(text, found.start(), found.end())
         ):
-            spoken = word  # a headline's "TECNOLOGIA", "PACTO": words
+            spoken = word.lower()  # a headline's "TECNOLOGIA", "PACTO": words
         if found.group("plural"):
             entry = _lexicon().get(word + "s")
             spoken = entry if entry and entry not in ("word", "spell") else spoken + "s"
-        if spoken == found.group():
-            return None  # read as written: nothing to say about it
         return Hit(found.end(), spoken)
     found = _WORD.match(text, pos)
     if found:

@@ -44,6 +44,16 @@ def _suffixes() -> list[tuple[str, str]]:
     return sorted(table, key=lambda row: -len(row[0]))
 
 
+@cache
+def _feminine_names() -> frozenset[str]:
+    return frozenset(name for (name,) in read_table("feminine_names.tsv", 1))
+
+
+def name_is_feminine(name: str) -> bool:
+    """Whether a first name ("Maria", "Elizabeth", "Pedro") is a woman's."""
+    return name in _feminine_names() or name.endswith("a")
+
+
 def _singulars(word: str) -> list[str]:
     """The word and the singulars it may be the plural of."""
     forms = [word]

@@ -7,21 +7,23 @@ edition: "XV Congresso"). Up to ten they are ordinals, agreeing with the
 name ("Pedro II" -> "segundo", "Elizabeth II" -> "segunda"), above ten
 cardinals ("Luís XIV" -> "quatorze"), as a newsreader says them.
 Before a noun they are always ordinals ("XV Congresso" -> "décimo quinto").
+A headline in capitals is read the same way ("DOM PEDRO II", "II GUERRA
+MUNDIAL"), except for a numeral that is also a short word ("EU VI").
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
 
+from audio_artigo.normalize.acronyms import short_words
 from audio_artigo.normalize.cardinals import cardinal, ordinal
 from audio_artigo.normalize.engine import Hit
-from audio_artigo.normalize.gender import FEMININE, word_gender
-from audio_artigo.normalize.tables import read_table
+from audio_artigo.normalize.gender import FEMININE, name_is_feminine, word_gender
 
 _NUMERAL = re.compile(r"(?<![\w-])(?P<roman>[IVXLCDM]{1,9})(?![\w-]|\.[0-9])")
 _PREVIOUS_WORD = re.compile(r"(?P<word>[^\W\d_]+)\.?[ \t\u00a0]+$")
 _NEXT_NAME = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]+)")
+_NEXT_WORD_IN_CAPITALS = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-Ý]{3,})(?!\w)")
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _CANONICAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # Words after which a Roman numeral counts (their gender sets the ordinal's).
@@ -29,11 +31,6 @@ _COUNTING_WORDS = frozenset(
     "século séculos séc capítulo capítulos cap parte fase ato atos volume vol tomo livro inciso incisos "
     "título anexo bloco etapa edição olimpíada bienal dinastia legislatura".split()
 )
-
-
-@cache
-def _feminine_names() -> frozenset[str]:
-    return frozenset(name for (name,) in read_table("feminine_names.tsv", 1))
 
 
 def value(roman: str) -> int | None:
@@ -47,8 +44,9 @@ def value(roman: str) -> int | None:
     return total or None
 
 
-def _name_is_feminine(name: str) -> bool:
-    return name in _feminine_names() or name.endswith("a")
+def _word_in_capitals(word: str) -> bool:
+    """A headline's word ("PEDRO", "GUERRA"), not a short word ("DE", "EU") or a letter."""
+    return len(word) >= 3 and word.isupper() and word not in short_words()
 
 
 def match(text: str, pos: int) -> Hit | None:
@@ -64,14 +62,23 @@ def match(text: str, pos: int) -> Hit | None:
     if previous_word.lower() in _COUNTING_WORDS:
         feminine = word_gender(previous_word.lower()) == FEMININE
         return Hit(found.end(), ordinal(number, feminine) if number <= 10 else cardinal(number))
+    # In a headline set in capitals ("PAPA LEÃO XIV", "II GUERRA MUNDIAL") the
+    # same holds, unless the numeral is also a word there ("NUNCA VI").
+    capitals_allowed = roman not in short_words()
     # a name: "Pedro II", "Bento XVI" (not "Malcolm X", "Raio X": a lone X, L, C, D, M is a letter)
-    after_name = len(previous_word) > 1 and previous_word[0].isupper() and previous_word[1:].islower()
+    after_name = len(previous_word) > 1 and previous_word[0].isupper() and (
+        previous_word[1:].islower() or (capitals_allowed and _word_in_capitals(previous_word))
+    )
     if after_name and (len(roman) > 1 or roman in "IV"):
         if number > 40:
             return None
-        feminine = _name_is_feminine(previous_word)
+        feminine = name_is_feminine(previous_word.capitalize())
         return Hit(found.end(), ordinal(number, feminine) if number <= 10 else cardinal(number))
     following = _NEXT_NAME.match(text, found.end())
+    if following is None and capitals_allowed:
+        following = _NEXT_WORD_IN_CAPITALS.match(text, found.end())
+        if following and not _word_in_capitals(following.group("word")):
+            following = None
     if following and (len(roman) > 1 or roman == "I") and number <= 40 and not after_name:
         feminine = word_gender(following.group("word").lower()) == FEMININE
         return Hit(found.end(), ordinal(number, feminine))
