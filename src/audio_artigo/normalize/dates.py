@@ -1,4 +1,4 @@
-"""Dates: "22/02/2025", "5/3/2024", "1º/12", "2025-02-22", "02/2025", "1 de maio", "Lei 14.133/2021", "safra 2023/24".
+"""Dates: "22/02/2025", "5/3/2024", "1º/12", "2025-02-22", "02/2025", "jan/24", "1 de maio", "Lei 8.666/93", "safra 2023/24".
 
 A day is a cardinal except the first, which is "primeiro" ("1º de maio",
 "01/01/2024"). Day and month without a year ("31/1") are told apart from
@@ -12,6 +12,7 @@ from functools import cache
 
 from audio_artigo.normalize.cardinals import cardinal, number_words
 from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.gender import is_label
 from audio_artigo.normalize.tables import read_table
 
 _FULL = re.compile(r"(?<![\w/.,-])(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4}|[0-9]{2})(?![\w/]|[.,-][0-9])")
@@ -19,10 +20,16 @@ _FULL = re.compile(r"(?<![\w/.,-])(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2
 _FIRST_ORDINAL = re.compile(r"(?<![\w/.,-])0?1[º°](?P<sep>[/.])(?P<m>0?[1-9]|1[0-2])(?:(?P=sep)(?P<y>[0-9]{4}|[0-9]{2}))?(?![\w/]|[.,-][0-9])")
 _ISO = re.compile(r"(?<![\w/.,-])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![\w/-]|[.,][0-9])")
 _MONTH_YEAR = re.compile(r"(?<![\w/.,-])(?P<m>0?[1-9]|1[0-2])/(?P<y>(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
-# "Lei 14.133/2021": a numbered act of a year.
-_NUMBER_OF_YEAR = re.compile(r"(?<![\w/.,-])(?P<n>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{2,6})/(?P<y>(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
+# "Lei 14.133/2021", "Lei 8.666/93": a numbered act of a year (after a
+# label noun, "Lei", "PL", with a thousands dot, the year may have two digits).
+_NUMBER_OF_YEAR = re.compile(
+    r"(?<![\w/.,-])(?:(?P<n>[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{2,6})/(?P<y>(?:19|20)[0-9]{2})"
+    r"|(?P<dotted>[0-9]{1,3}(?:\.[0-9]{3})+)/(?P<yy>[0-9]{2}))(?![\w/]|[.,][0-9])"
+)
 # "safra 2023/24", "temporada 2024/2025": a season across two years.
 _SEASON = re.compile(r"(?<![\w/.,-])(?P<y1>(?:19|20)[0-9]{2})/(?P<y2>[0-9]{2}|(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
+TRIGGER = r"(?<![\w/])[^\W\d_]{3}\.?/[0-9]"
+"""Where a date that starts with letters may be ("jan/2024"), for the scanner: cheaper than naming the months."""
 _FIRST_OF = re.compile(
     r"(?<![\w.,])0?1(?=[ \t]+de[ \t]+(?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\b)",
     re.IGNORECASE,
@@ -32,6 +39,22 @@ _FIRST_OF = re.compile(
 @cache
 def month_names() -> dict[int, str]:
     return {int(number): name for number, name in read_table("months.tsv", 2)}
+
+
+@cache
+def _month_abbreviations() -> dict[str, int]:
+    """"jan" -> 1: the first three letters of each month's name."""
+    return {name[:3]: number for number, name in month_names().items()}
+
+
+def _abbreviated_month() -> str:
+    return "(?i:" + "|".join(_month_abbreviations()) + ")"
+
+
+@cache
+def _abbreviated_month_year() -> re.Pattern[str]:
+    """"jan/2024", "Fev/24": a month's abbreviation and a year, as economic series write them."""
+    return re.compile(rf"(?<![\w/])(?P<m>{_abbreviated_month()})\.?/(?P<y>(?:19|20)[0-9]{{2}}|[0-9]{{2}})(?![\w/]|[.,][0-9])")
 
 
 def valid(day: int, month: int) -> bool:
@@ -60,6 +83,10 @@ def match(text: str, pos: int) -> Hit | None:
     if found:
         year = found.group("y")
         return Hit(found.end(), speak_day_month(1, int(found.group("m"))) + (" de " + cardinal(_full_year(year)) if year else ""))
+    found = _abbreviated_month_year().match(text, pos)
+    if found:
+        month = _month_abbreviations()[found.group("m").lower()]
+        return Hit(found.end(), month_names()[month] + " de " + cardinal(int(found.group("y"))))
     found = _MONTH_YEAR.match(text, pos)
     if found:
         return Hit(found.end(), month_names()[int(found.group("m"))] + " de " + cardinal(int(found.group("y"))))
@@ -68,7 +95,14 @@ def match(text: str, pos: int) -> Hit | None:
         return Hit(found.end(), cardinal(int(found.group("y1"))) + " barra " + cardinal(int(found.group("y2"))))
     found = _NUMBER_OF_YEAR.match(text, pos)
     if found:
-        return Hit(found.end(), number_words(found.group("n").replace(".", "")) + " de " + cardinal(int(found.group("y"))))
+        if found.group("n"):
+            act, year = found.group("n"), cardinal(int(found.group("y")))
+        elif is_label(text, pos):
+            short = int(found.group("yy"))  # "de noventa e três", but "de dois mil e cinco"
+            act, year = found.group("dotted"), cardinal(short if short >= 10 else _full_year(found.group("yy")))
+        else:
+            return None
+        return Hit(found.end(), number_words(act.replace(".", "")) + " de " + year)
     found = _FIRST_OF.match(text, pos)
     if found:
         return Hit(found.end(), "primeiro")

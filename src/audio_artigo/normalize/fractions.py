@@ -19,7 +19,7 @@ from audio_artigo.normalize.gender import FEMININE, counted_gender
 _SLASH = re.compile(r"(?<![\w/.,])(?P<a>[0-9]{1,3})/(?P<b>[0-9]{1,4})(?![\w/]|[.,][0-9])")
 _OF_AFTER = re.compile(r"[ \t]+(?:do|da|dos|das|de)\b")
 _DATE_BEFORE = re.compile(
-    r"(?:^|\W)(?:em|dia|dias|até|desde|após|entre|no|na|nesta|neste|próximo|próxima|partir|data|prazo|"
+    r"(?:^|\W)(?:em|dia|dias|até|desde|após|entre|no|na|nesta|neste|próximo|próxima|partir de|data|prazo|"
     r"segunda|terça|quarta|quinta|sexta|sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira)[ \t(]+$",
     re.IGNORECASE,
 )

@@ -6,7 +6,8 @@ adjectives that do not inflect ("grandes", "principais") are looked through,
 "a 23" / "ou 3" in a range are skipped ("de 21 a 23 vítimas"), and the first
 noun decides: first from the lexicon ``data/nouns.tsv`` (its singular too),
 then from its ending (``data/noun_suffixes.tsv``: -a, -ção, -dade... are
-feminine), masculine otherwise.
+feminine), masculine otherwise. A number after a noun of
+``data/label_nouns.tsv`` is a name ("a linha 2 opera"): masculine.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _RANGE_LINK = re.compile(r"[ \t]*(?:a|e|ou|até|-|–|/)[ \t]*[0-9][0-9.,]*")
 # followed by a "word" as long as the text ("½½½…" is one), looked at again
 # for every number in it.
 _NEXT_WORD = re.compile(r"[ \t]*([^\W\d_]{1,40}(?:-[^\W\d_]{1,40}){0,3})")
+_PREVIOUS_WORD = re.compile(r"(?<!\w)([^\W\d_]{2,40})[ \t\u00a0]+(?:n[º°][ \t\u00a0]*)?$")
 _TIME_OF_DAY = re.compile(r"[ \t]+(?:manhã|tarde|noite|madrugada)\b")
 _LOOKAHEAD_WORDS = 4
 
@@ -77,6 +79,17 @@ def word_gender(word: str) -> str | None:
         if word.endswith(ending):
             return gender
     return MASCULINE
+
+
+@cache
+def _label_nouns() -> frozenset[str]:
+    return frozenset(noun for (noun,) in read_table("label_nouns.tsv", columns=1))
+
+
+def is_label(text: str, start: int) -> bool:
+    """Whether the number that starts at ``start`` names something ("linha 2", "Fórmula 1") rather than counts."""
+    before = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
+    return before is not None and before.group(1).lower() in _label_nouns()
 
 
 def counted_gender(text: str, pos: int) -> str:

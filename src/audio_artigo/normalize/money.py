@@ -3,7 +3,8 @@
 Reais and centavos are read as such ("quatro reais e quarenta centavos"),
 cents alone say whose cents they are unless they are the real's ("setenta e
 cinco centavos de dólar"), a scale word takes "de" ("dois milhões de reais",
-but "três mil reais"), and the amount agrees with the currency ("duas libras").
+but "três mil reais"), and the amount agrees with the currency ("duas libras"). A slash after the
+amount says what it is per ("R$ 5 mil/mês" -> "cinco mil reais por mês").
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from audio_artigo.normalize.cardinals import cardinal
 from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.numbers import Number, read_number
 from audio_artigo.normalize.tables import read_table
+from audio_artigo.normalize.units import unit_name
+
+
+_PER = re.compile(r"/(?P<per>[^\W\d_]{1,12}[²³]?)(?![\w/])")
 
 
 @cache
@@ -42,14 +47,24 @@ def match(text: str, pos: int) -> Hit | None:
         number = read_number(text, start)
         if number is None or _glued(text, number.end):
             return None
-        return Hit(number.end, ("menos " if negative else "") + speak(number, found.group("cur")))
+        return _per_something(text, Hit(number.end, ("menos " if negative else "") + speak(number, found.group("cur"))))
     number = read_number(text, pos)
     if number is None:
         return None
     found = after.match(text, number.end)
     if not found or number.scale:
         return None
-    return Hit(found.end(), speak(number, found.group("cur")))
+    return _per_something(text, Hit(found.end(), speak(number, found.group("cur"))))
+
+
+def _per_something(text: str, amount: Hit) -> Hit:
+    """The amount, and what it is per when a slash says so: "R$ 5 mil/mês", "US$ 80/barril", "R$ 6/kg"."""
+    per = _PER.match(text, amount.end)
+    if per is None:
+        return amount
+    written = per.group("per")
+    what = unit_name(written) or (written if written.islower() else None)
+    return amount if what is None else Hit(per.end(), f"{amount.spoken} por {what}")
 
 
 def _glued(text: str, end: int) -> bool:

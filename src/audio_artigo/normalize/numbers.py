@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from audio_artigo.normalize.cardinals import cardinal, decimal, digits, number_words
 from audio_artigo.normalize.engine import Hit
-from audio_artigo.normalize.gender import FEMININE, counted_gender
+from audio_artigo.normalize.gender import FEMININE, counted_gender, is_label
 
 # "48.312", "1.518,00", "-3", "0,05" (whether it starts a token is checked in read_number)
 _NUMBER = re.compile(
@@ -146,7 +146,7 @@ def match(text: str, pos: int) -> Hit | None:
                 number.spoken(feminine) + " a " + number_words(second, feminine),
             )
     # "dois milhões de pessoas": a scale word is what is counted, and it is masculine
-    feminine = number.scale in (None, "mil") and counted_gender(text, end) == FEMININE
+    feminine = number.scale in (None, "mil") and not is_label(text, pos) and counted_gender(text, end) == FEMININE
     return Hit(end, number.spoken(feminine))
 
 

@@ -24,7 +24,8 @@ _DOCUMENT = re.compile(
     r"(?<![\w.,/-])(?:[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{2}\.[0-9]{3}\.[0-9]{3}/[0-9]{4}-[0-9]{2}|[0-9]{5}-[0-9]{3})"
     r"(?![\w/-]|[.,][0-9])"
 )
-_TOLL_FREE = re.compile(r"(?<![\w.,])(?P<prefix>0[38]00)[ \t-]?(?P<first>[0-9]{3})[ \t-]?(?P<second>[0-9]{4})(?![\w-]|[.,][0-9])")
+# "0800 123 4567", "0800-61-1997", "0800 6061": the prefix, then 6 or 7 digits in groups.
+_TOLL_FREE = re.compile(r"(?<![\w.,])(?P<prefix>0[38]00)(?P<rest>(?:[ \t-]?[0-9]{2,4}){1,3})(?![\w-]|[.,][0-9])")
 
 
 def _is_year_range(first: str, second: str) -> bool:
@@ -37,7 +38,9 @@ def match(text: str, pos: int) -> Hit | None:
         return Hit(found.end(), ", ".join(digits(group) for group in re.split(r"[.\-/]", found.group())))
     found = _TOLL_FREE.match(text, pos)
     if found:
-        return Hit(found.end(), ", ".join(digits(found.group(g)) for g in ("prefix", "first", "second")))
+        groups = [found.group("prefix")] + re.findall(r"[0-9]+", found.group("rest"))
+        if 6 <= sum(map(len, groups[1:])) <= 7:
+            return Hit(found.end(), ", ".join(digits(group) for group in groups))
     found = _PHONE.match(text, pos)
     if not found:
         return None

@@ -19,7 +19,7 @@ RULES: list[Rule] = [
     Rule("phonemes", protect.match, "s"),
     Rule("web", web.match, "duls"),
     Rule("phone", phones.match, "ds"),
-    Rule("date", dates.match, "d"),
+    Rule("date", dates.match, "dul", dates.TRIGGER),
     Rule("time", times.match, "d"),
     Rule("money", money.match, "dus"),
     Rule("percent", percent.match, "ds"),

@@ -25,7 +25,8 @@ def match(text: str, pos: int) -> Hit | None:
         return Hit(pos + 1, "meia" if counted_gender(text, pos + 1) == FEMININE else "meio")
     found = _SIGN.match(text, pos)
     if found:
-        return Hit(found.end(), _BEFORE_NUMBER[found.group("sign")] + " ")
+        before = " " if pos > 0 and not text[pos - 1].isspace() and text[pos - 1] not in "([" else ""  # "50%+1"
+        return Hit(found.end(), before + _BEFORE_NUMBER[found.group("sign")] + " ")
     found = _SYMBOL.match(text, pos)
     if not found:
         return None

@@ -21,6 +21,9 @@ from audio_artigo.normalize.numbers import Number, read_number
 from audio_artigo.normalize.tables import read_table
 
 
+_RANGE_DASH = re.compile(r"[-–](?=[0-9])")
+
+
 @cache
 def _units() -> dict[str, tuple[str, str, bool]]:
     return {symbol: (singular, plural, gender == "f") for symbol, singular, plural, gender in read_table("units.tsv", 4)}
@@ -67,6 +70,16 @@ def _known_symbol(written: str) -> str | None:
     return None if None in parts else "/".join(parts)
 
 
+def unit_name(written: str) -> str | None:
+    """The singular name of the unit ``written`` ("kg" -> "quilo"), None if it is no unit."""
+    symbol = _known_symbol(written)
+    return None if symbol is None or "/" in symbol else _units()[symbol][0]
+
+
+def _is_feminine(symbol: str) -> bool:
+    return _units()[symbol.partition("/")[0]][2]
+
+
 def speak(number: Number, symbol: str) -> str:
     units = _units()
     if symbol in units:
@@ -83,15 +96,37 @@ def speak(number: Number, symbol: str) -> str:
 
 def match(text: str, pos: int) -> Hit | None:
     number = read_number(text, pos)
-    return None if number is None else with_unit(text, number)
+    if number is None:
+        return None
+    return _range_with_unit(text, number) or with_unit(text, number)
+
+
+def _range_with_unit(text: str, first: Number) -> Hit | None:
+    """"50-80 mm" -> "cinquenta a oitenta milímetros", "2-3 t" -> "duas a três toneladas"."""
+    if not _RANGE_DASH.match(text, first.end):
+        return None
+    second = read_number(text, first.end + 1, glued=True)
+    unit = _unit_after(text, second.end) if second else None
+    if unit is None:
+        return None
+    last = _say(second, *unit, text)
+    return Hit(last.end, first.spoken(_is_feminine(unit[0])) + " a " + last.spoken)
+
+
+def _unit_after(text: str, end: int) -> tuple[str, re.Match[str]] | None:
+    """The unit written at ``end`` (its symbol as listed, and how it is written), if one is."""
+    found = _pattern().match(text, end) or _pattern_any_case().match(text, end)
+    symbol = _known_symbol(found.group("unit")) if found else None
+    return None if symbol is None else (symbol, found)
 
 
 def with_unit(text: str, number: Number) -> Hit | None:
     """``number`` and the unit written after it, if one is."""
-    found = _pattern().match(text, number.end) or _pattern_any_case().match(text, number.end)
-    symbol = _known_symbol(found.group("unit")) if found else None
-    if symbol is None:
-        return None
+    unit = _unit_after(text, number.end)
+    return None if unit is None else _say(number, *unit, text)
+
+
+def _say(number: Number, symbol: str, found: re.Match[str], text: str) -> Hit:
     spoken = speak(number, symbol)
     if found.group("unit").endswith(".") and at_end(text, found.end()):
         spoken += "."  # "0,5 p.p." ends the sentence: its dot is the sentence's too
