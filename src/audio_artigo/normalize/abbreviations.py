@@ -35,14 +35,16 @@ def _pattern() -> re.Pattern[str]:
 
 
 def trigger_pattern() -> str | None:
-    """Where an abbreviation without a dot may start: before a number ("km 32").
+    """Where an abbreviation the scanner would not look at may start ("km 32", "s/n").
 
-    The scanner looks at lower-case words only when a dot follows them.
+    The scanner looks at lower-case words only when ".", "º" or "°" follows them.
     """
-    dotless = [written for written, (_, when) in _table().items() if when == "number" and not written.endswith(".")]
-    if not dotless:
-        return None
-    return r"(?<![\w.])(?:" + "|".join(re.escape(w) for w in sorted(dotless, key=len, reverse=True)) + r")(?=[ \t\u00a0]*[0-9])"
+    places = [
+        re.escape(written) + (r"(?=[ \t\u00a0]*[0-9])" if when == "number" else r"(?!\w)")
+        for written, (_, when) in _table().items()
+        if written[0].islower() and not any(mark in written for mark in ".º°")
+    ]
+    return r"(?<![\w.])(?:" + "|".join(places) + ")" if places else None
 
 
 def match(text: str, pos: int) -> Hit | None:

@@ -1,6 +1,8 @@
 """Fractions, and day/month dates that look like them: "2/3", "3/4", "1/10" vs "31/1".
 
 "a/b" is a fraction before "do/da/dos/das/de" ("2/3 do orçamento"). Otherwise
+it is a set score after words of a match ("venceu por 6/4 e 7/5", "sets",
+"parciais") or when it can be no date and is bigger than one ("25/20");
 it is a date when it can be one and either the context says so (after "em",
 "dia", "até"...), or it is no common fraction: "31/1", "15/3", "7/9" are
 dates, "1/4", "2/3", "3/8" are fractions. Fractions read with ordinal denominators up to ten
@@ -23,6 +25,8 @@ _DATE_BEFORE = re.compile(
     r"segunda|terça|quarta|quinta|sexta|sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira)[ \t(]+$",
     re.IGNORECASE,
 )
+# Set scores: "venceu por 6/4 e 7/5", "parciais de 25/20".
+_SCORE_BEFORE = re.compile(r"\b(?:sets?|parciais|parcial|games?|tie-?breaks?|venceu por|vence por|vitória por|perdeu por|derrota por)\b", re.IGNORECASE)
 _DENOMINATORS = {
     2: ("meio", "meios"), 3: ("terço", "terços"), 4: ("quarto", "quartos"), 5: ("quinto", "quintos"),
     6: ("sexto", "sextos"), 7: ("sétimo", "sétimos"), 8: ("oitavo", "oitavos"), 9: ("nono", "nonos"),
@@ -52,6 +56,8 @@ def match(text: str, pos: int) -> Hit | None:
     if (a, b) == (24, 7):
         return Hit(found.end(), "vinte e quatro por sete")
     of_after = _OF_AFTER.match(text, found.end())
+    if not of_after and (_SCORE_BEFORE.search(text, max(0, pos - 60), pos) or (a > b and not dates.valid(a, b))):
+        return Hit(found.end(), cardinal(a) + " a " + cardinal(b))  # "venceu por 6/4", "(25/20, 25/18)"
     if dates.valid(a, b) and not of_after:
         date_context = _DATE_BEFORE.search(text[max(0, pos - 20) : pos])
         if date_context or a >= b or b not in _COMMON_DENOMINATORS:

@@ -5,8 +5,10 @@ after "século"/"capítulo"-like words, after a capitalised name (kings,
 popes: "João XXIII", "Bento XVI"), or before a capitalised noun (an
 edition: "XV Congresso"). Up to ten they are ordinals, agreeing with the
 name ("Pedro II" -> "segundo", "Elizabeth II" -> "segunda"), above ten
-cardinals ("Luís XIV" -> "quatorze"), as a newsreader says them.
-Before a noun they are always ordinals ("XV Congresso" -> "décimo quinto").
+cardinals ("Luís XIV" -> "quatorze"), as a newsreader says them. After a
+label noun (``data/label_nouns.tsv``: "Fase II", "Anexo I") they are cardinals.
+Before a noun they are always ordinals ("XV Congresso" -> "décimo quinto",
+"a sua XXXV edição" -> "trigésima quinta").
 A headline in capitals is read the same way ("DOM PEDRO II", "II GUERRA
 MUNDIAL"), except for a numeral that is also a short word ("EU VI").
 """
@@ -18,18 +20,20 @@ import re
 from audio_artigo.normalize.acronyms import short_words
 from audio_artigo.normalize.cardinals import cardinal, ordinal
 from audio_artigo.normalize.engine import Hit
-from audio_artigo.normalize.gender import FEMININE, name_is_feminine, word_gender
+from audio_artigo.normalize.gender import FEMININE, MASCULINE, is_label, name_is_feminine, word_gender
 
 _NUMERAL = re.compile(r"(?<![\w-])(?P<roman>[IVXLCDM]{1,9})(?![\w-]|\.[0-9])")
 _PREVIOUS_WORD = re.compile(r"(?P<word>[^\W\d_]+)\.?[ \t\u00a0]+$")
 _NEXT_NAME = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]+)")
+_NEXT_NOUN = re.compile(r"[ \t\u00a0]+(?P<word>[a-zà-ÿ]{3,})\b")
+_DETERMINERS = frozenset("a o as os da do na no pela pelo sua seu nossa nosso esta este nesta neste desta deste".split())
 _NEXT_WORD_IN_CAPITALS = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-Ý]{3,})(?!\w)")
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _CANONICAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # Words after which a Roman numeral counts (their gender sets the ordinal's).
 _COUNTING_WORDS = frozenset(
-    "século séculos séc capítulo capítulos cap parte fase ato atos volume vol tomo livro inciso incisos "
-    "título anexo bloco etapa edição olimpíada bienal dinastia legislatura".split()
+    "século séculos séc capítulo capítulos cap parte ato atos volume vol tomo livro inciso incisos "
+    "título edição olimpíada bienal dinastia legislatura".split()
 )
 
 
@@ -59,6 +63,8 @@ def match(text: str, pos: int) -> Hit | None:
         return None
     previous = _PREVIOUS_WORD.search(text[max(0, pos - 40) : pos])
     previous_word = previous.group("word") if previous else ""
+    if is_label(text, pos):  # "Fase II", "Anexo I": names, said as cardinals
+        return Hit(found.end(), cardinal(number))
     if previous_word.lower() in _COUNTING_WORDS:
         feminine = word_gender(previous_word.lower()) == FEMININE
         return Hit(found.end(), ordinal(number, feminine) if number <= 10 else cardinal(number))
@@ -78,6 +84,10 @@ def match(text: str, pos: int) -> Hit | None:
     if following is None and capitals_allowed:
         following = _NEXT_WORD_IN_CAPITALS.match(text, found.end())
         if following and not _word_in_capitals(following.group("word")):
+            following = None
+    if following is None and previous_word.lower() in _DETERMINERS:  # "a sua XXXV edição"
+        following = _NEXT_NOUN.match(text, found.end())
+        if following and word_gender(following.group("word")) not in (FEMININE, MASCULINE):
             following = None
     if following and (len(roman) > 1 or roman == "I") and number <= 40 and not after_name:
         feminine = word_gender(following.group("word").lower()) == FEMININE
