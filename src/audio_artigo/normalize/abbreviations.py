@@ -3,7 +3,8 @@
 ``data/abbreviations.tsv`` lists each with when it is one: always, only
 before a number ("p. 12"), or only before a name ("S. Paulo", "R. 25 de Março").
 A reading "masculine|feminine" agrees with the name after it ("D. Pedro" ->
-"dom", "D. Maria" -> "dona"). An abbreviation that ends the text keeps its full stop as the sentence's.
+"dom", "D. Maria" -> "dona"). An abbreviation that ends the text keeps its
+full stop as the sentence's.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Reais and centavos are read as such ("quatro reais e quarenta centavos"),
 cents alone say whose cents they are unless they are the real's ("setenta e
 cinco centavos de dólar"), a scale word takes "de" ("dois milhões de reais",
-but "três mil reais"), and the amount agrees with the currency ("duas libras"). A slash after the
-amount says what it is per ("R$ 5 mil/mês" -> "cinco mil reais por mês").
+but "três mil reais"), and the amount agrees with the currency ("duas
+libras"). A slash after the amount says what it is per ("R$ 5 mil/mês" ->
+"cinco mil reais por mês").
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ are not in ``data/units.tsv`` are read from their parts ("kg/ha" ->
 ("2 milhões de t" -> "dois milhões de toneladas"); after "mil" it does not.
 A unit of two letters or more written in another case is read when that
 case cannot mean anything else ("120 KM/H", "2 KG"; "MB" and "Mb" are
-different units, so their case is kept).
+different units, so their case is kept). A range written with a dash takes
+the unit for both numbers ("2-3 t" -> "duas a três toneladas").
 """
 
 from __future__ import annotations
