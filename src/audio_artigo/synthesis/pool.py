@@ -336,19 +336,29 @@ class Pool:
             )
         return self._executor
 
+    def _room_in_generation(self) -> int:
+        """Tasks the running workers take before they are replaced (a whole generation's if none run)."""
+        generation = self.workers * TASKS_PER_WORKER
+        if self._executor is None or self._tasks_given >= generation:
+            return generation
+        return generation - self._tasks_given
+
     def synthesize(self, jobs: list[SynthesisJob], done: Callable[[SynthesisJob, SynthesisResult], None]) -> None:
         """Synthesise ``jobs`` (in reading order), each generation of workers longest first.
 
         One sentence per task: taking the longest first is what keeps both
         workers busy to the end. A long article is cut into generations in
         reading order, so each generation of workers sees a mix of sentences
-        like a short article's, and its memory stays the same.
+        like a short article's, and its memory stays the same (the first
+        part fills what is left of the running workers' generation, when
+        an earlier article of the build started them).
         """
-        generation = self.workers * TASKS_PER_WORKER
-        batches = []
-        for start in range(0, len(jobs), generation):
-            part = sorted(jobs[start : start + generation], key=lambda job: len(job.text), reverse=True)
+        batches: list[list[SynthesisJob]] = []
+        start, room = 0, self._room_in_generation()
+        while start < len(jobs):
+            part = sorted(jobs[start : start + room], key=lambda job: len(job.text), reverse=True)
             batches += [[job] for job in part]
+            start, room = start + room, self.workers * TASKS_PER_WORKER
         in_process = self.workers <= 1 or sum(len(job.text) for job in jobs) <= SMALL_JOB_CHARS
         self._run(batches, "synthesize", done, in_process=in_process)
 
@@ -366,7 +376,7 @@ class Pool:
             return
         while batches:
             executor = self._executor_for_next_generation()
-            room = max(1, self.workers * TASKS_PER_WORKER - self._tasks_given)
+            room = self._room_in_generation()
             generation, batches = batches[:room], batches[room:]
             self._tasks_given += len(generation)
             self._run_on(executor, generation, method, done)
