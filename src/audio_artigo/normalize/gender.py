@@ -31,6 +31,13 @@ _RANGE_LINK = re.compile(r"[ \t]*(?:a|e|ou|até|-|–|/)[ \t]*[0-9][0-9.,]*")
 # for every number in it.
 _NEXT_WORD = re.compile(r"[ \t]*([^\W\d_]{1,40}(?:-[^\W\d_]{1,40}){0,3})")
 _PREVIOUS_WORD = re.compile(r"(?<!\w)([^\W\d_]{2,40})[ \t\u00a0]+(?:n[º°][ \t\u00a0]*)?$")
+# "1 em cada 3 escolas": the noun after the second number is the first's too.
+_EACH = re.compile(r"[ \t]+(?:em|a|de)[ \t]+cada[ \t]+[0-9][0-9.,]*")
+# "Das 40 vagas, ...", "Entre as 500 maiores empresas, ...": a count and its noun, then no sentence break.
+_ANTECEDENT = re.compile(
+    r"(?<!\w)(?:das|dos|as|os)[ \t]+(?P<count>[0-9]{1,3}(?:\.[0-9]{3})*)[ \t]+(?:[^\W\d_]+[ \t]+)?(?P<noun>[^\W\d_]+s)\b[^.;:!?]*$",
+    re.IGNORECASE,
+)
 _TIME_OF_DAY = re.compile(r"[ \t]+(?:manhã|tarde|noite|madrugada)\b")
 _LOOKAHEAD_WORDS = 4
 
@@ -92,16 +99,20 @@ def is_label(text: str, start: int) -> bool:
     return before is not None and before.group(1).lower() in _label_nouns()
 
 
-def counted_gender(text: str, pos: int) -> str:
-    """Gender of the noun counted by the number that ends at ``pos`` in ``text``."""
+def counted_gender(text: str, pos: int, plural: bool = False) -> str | None:
+    """Gender of the noun counted by the number that ends at ``pos`` in ``text``; None if it counts none said after it.
+
+    A ``plural`` count ("2", "2024") counts a plural noun: a singular word
+    after it is no noun it counts ("2024 marca o centenário").
+    """
     for _ in range(_LOOKAHEAD_WORDS):
-        link = _RANGE_LINK.match(text, pos)
+        link = _RANGE_LINK.match(text, pos) or _EACH.match(text, pos)
         if link:
             pos = link.end()
             continue
         found = _NEXT_WORD.match(text, pos)
         if not found:
-            return MASCULINE
+            return None
         word = found.group(1).lower()
         pos = found.end()
         if word == "mil":
@@ -115,5 +126,18 @@ def counted_gender(text: str, pos: int) -> str:
         gender = word_gender(word)
         if gender == "adj":
             continue
+        if plural and not word.endswith("s"):
+            return None
         return FEMININE if gender == FEMININE else MASCULINE
-    return MASCULINE
+    return None
+
+
+def antecedent_gender(text: str, start: int, value: float) -> str | None:
+    """Gender of a bigger count said before, in the same sentence, that the number at ``start`` is part of.
+
+    "Das 40 vagas, 21 são para mulheres" -> feminine; None if there is none.
+    """
+    found = _ANTECEDENT.search(text, max(0, start - 80), start)
+    if found is None or float(found.group("count").replace(".", "")) <= value:
+        return None
+    return FEMININE if word_gender(found.group("noun").lower()) == FEMININE else MASCULINE

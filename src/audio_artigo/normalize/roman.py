@@ -63,8 +63,8 @@ def match(text: str, pos: int) -> Hit | None:
         return None
     previous = _PREVIOUS_WORD.search(text[max(0, pos - 40) : pos])
     previous_word = previous.group("word") if previous else ""
-    if is_label(text, pos):  # "Fase II", "Anexo I": names, said as cardinals
-        return Hit(found.end(), cardinal(number))
+    if is_label(text, pos):  # "Fase II", "Anexo I": names, said as cardinals ("Grupo C" is a letter)
+        return Hit(found.end(), cardinal(number)) if len(roman) > 1 or roman in "IV" else None
     if previous_word.lower() in _COUNTING_WORDS:
         feminine = word_gender(previous_word.lower()) == FEMININE
         return Hit(found.end(), ordinal(number, feminine) if number <= 10 else cardinal(number))
