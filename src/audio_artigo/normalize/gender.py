@@ -6,7 +6,10 @@ adjectives that do not inflect ("grandes", "principais") are looked through,
 "a 23" / "ou 3" in a range are skipped ("de 21 a 23 vítimas"), and the first
 noun decides: first from the lexicon ``data/nouns.tsv`` (its singular too),
 then from its ending (``data/noun_suffixes.tsv``: -a, -ção, -dade... are
-feminine), masculine otherwise. A number after a noun of
+feminine), masculine otherwise. A count of two or more counts a plural
+noun: a singular word after it is none ("2024 marca o centenário"), and
+such a number is masculine unless it is part of a bigger count said before
+("Das 40 vagas, 21 são..."). A number after a noun of
 ``data/label_nouns.tsv`` is a name ("a linha 2 opera"): masculine.
 """
 
