@@ -2,8 +2,9 @@
 
 ``data/abbreviations.tsv`` lists each with when it is one: always, only
 before a number ("p. 12"), or only before a name ("S. Paulo", "R. 25 de Março").
-A reading "masculine|feminine" agrees with the name after it ("D. Pedro" ->
-"dom", "D. Maria" -> "dona"). An abbreviation that ends the text keeps its
+A reading "masculine|feminine" agrees with the article or noun before it
+("a Sen. Damares" -> "a senadora", "a temperatura máx." -> "máxima"), or
+else with the name after it ("D. Pedro" -> "dom", "D. Maria" -> "dona"). An abbreviation that ends the text keeps its
 full stop as the sentence's.
 """
 
@@ -14,9 +15,13 @@ from functools import cache
 
 from audio_artigo.normalize.acronyms import short_words
 from audio_artigo.normalize.engine import Hit, at_end
-from audio_artigo.normalize.gender import name_is_feminine
+from audio_artigo.normalize.gender import FEMININE, MASCULINE, name_is_feminine, word_gender
 from audio_artigo.normalize.tables import read_table
 
+_SEEN_BY_SCANNER = re.compile(r"\w*[.@:º°]")
+_WORD_BEFORE = re.compile(r"(?<!\w)([^\W\d_]+)[ \t\u00a0]+$")
+_FEMININE_DETERMINERS = frozenset("a à as da na pela uma esta essa nesta nessa desta dessa".split())
+_MASCULINE_DETERMINERS = frozenset("o ao os do no pelo um este esse neste nesse deste desse".split())
 _BEFORE_NUMBER = re.compile(r"[ \t\u00a0]*[0-9]")
 _NEXT_NAME = re.compile(r"[ \t\u00a0]+(?P<name>[A-ZÀ-Ý][a-zà-ÿ]+)")
 _BEFORE_NAME = re.compile(r"[ \t\u00a0]+(?:(?:da|de|do|das|dos)[ \t\u00a0]+)?[A-ZÀ-Ý0-9]")
@@ -36,16 +41,31 @@ def _pattern() -> re.Pattern[str]:
 
 
 def trigger_pattern() -> str | None:
-    """Where an abbreviation the scanner would not look at may start ("km 32", "s/n").
+    """Where an abbreviation the scanner would not look at may start ("km 32", "s/n", "et al.").
 
-    The scanner looks at lower-case words only when ".", "º" or "°" follows them.
+    The scanner looks at a lower-case word only when ".", "º" or "°" follows it.
     """
     places = [
         re.escape(written) + (r"(?=[ \t\u00a0]*[0-9])" if when == "number" else r"(?!\w)")
         for written, (_, when) in _table().items()
-        if written[0].islower() and not any(mark in written for mark in ".º°")
+        if written[0].islower() and not _SEEN_BY_SCANNER.match(written)
     ]
     return r"(?<![\w.])(?:" + "|".join(places) + ")" if places else None
+
+
+def _feminine_here(text: str, pos: int, name: re.Match[str] | None) -> bool:
+    """Whether the abbreviation at ``pos`` reads feminine: by the word before it ("a Sen.",
+    "a temperatura máx."), or else by the name after it ("D. Maria")."""
+    before = _WORD_BEFORE.search(text, max(0, pos - 30), pos)
+    if before:
+        word = before.group(1).lower()
+        if word in _FEMININE_DETERMINERS:
+            return True
+        if word in _MASCULINE_DETERMINERS:
+            return False
+        if not name and word_gender(word) in (FEMININE, MASCULINE):
+            return word_gender(word) == FEMININE  # "a temperatura máx."
+    return bool(name) and name_is_feminine(name.group("name"))
 
 
 def match(text: str, pos: int) -> Hit | None:
@@ -64,9 +84,9 @@ def match(text: str, pos: int) -> Hit | None:
         or (name and name.group("name").upper() in short_words())  # "a classe D. Na pesquisa": a sentence ends
     ):
         return None
-    if "|" in reading:  # "dom|dona": the name after it decides
+    if "|" in reading:  # "senador|senadora"
         masculine, feminine = reading.split("|")
-        reading = feminine if name and name_is_feminine(name.group("name")) else masculine
+        reading = feminine if _feminine_here(text, pos, name) else masculine
     if found.group().endswith(".") and at_end(text, end):
         reading += "."
     return Hit(end, reading)
