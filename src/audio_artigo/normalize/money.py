@@ -20,6 +20,7 @@ from audio_artigo.normalize.tables import read_table
 from audio_artigo.normalize.units import unit_name
 
 
+_RANGE_DASH = re.compile(r"[-–](?=[0-9])")
 _PER = re.compile(r"/(?P<per>[^\W\d_]{1,12}[²³]?)(?![\w/])")
 
 
@@ -48,7 +49,9 @@ def match(text: str, pos: int) -> Hit | None:
         number = read_number(text, start)
         if number is None or _glued(text, number.end):
             return None
-        return _per_something(text, Hit(number.end, ("menos " if negative else "") + speak(number, found.group("cur"))))
+        symbol = found.group("cur")
+        amount = _range(text, number, symbol) or Hit(number.end, speak(number, symbol))
+        return _per_something(text, Hit(amount.end, ("menos " if negative else "") + amount.spoken))
     number = read_number(text, pos)
     if number is None:
         return None
@@ -56,6 +59,16 @@ def match(text: str, pos: int) -> Hit | None:
     if not found or number.scale:
         return None
     return _per_something(text, Hit(found.end(), speak(number, found.group("cur"))))
+
+
+def _range(text: str, first: Number, symbol: str) -> Hit | None:
+    """"R$ 10–15" -> "dez a quinze reais": the currency said once, after the second amount."""
+    if not _RANGE_DASH.match(text, first.end) or first.fraction or first.scale:
+        return None
+    second = read_number(text, first.end + 1, glued=True)
+    if second is None or _glued(text, second.end):
+        return None
+    return Hit(second.end, first.spoken(_currencies()[symbol][2]) + " a " + speak(second, symbol))
 
 
 def _per_something(text: str, amount: Hit) -> Hit:

@@ -33,6 +33,7 @@ _SCALE_WORDS = {
 _DOTTED = re.compile(r"(?:\.[0-9]{1,12}){1,6}(?![0-9])")
 # "2010-2020", "10–15": a range; the second number must not be glued to more text.
 _RANGE = re.compile(r"[-–](?P<second>0|[1-9][0-9]{0,3})(?![0-9]|[.,][0-9]|[^\W\d_])")
+_FORMATION = re.compile(r"(?:-[0-9]){2,3}(?![0-9]|[-.,][0-9]|[^\W\d_])")
 # Followed by a letter, the digits belong to another kind of token (5G, 14h30, 1º).
 _GLUED = re.compile(r"[^\W\d_]")
 _LONGEST_CODE = 15  # longer digit strings are read digit by digit
@@ -61,7 +62,10 @@ class Number:
         return not self.fraction.strip("0")
 
     def singular(self) -> bool:
-        """Whether a noun after it is singular: from 1 to just under 2 ("1,5 milhão", "1,75 metro")."""
+        """Whether a noun after it is singular: from 1 to just under 2 ("1,5 milhão", "1,75 metro"),
+        never after "mil" ("1,2 mil quilômetros")."""
+        if self.scale == "mil":
+            return False
         return 1 <= abs(self.value) < 2 or (abs(self.value) < 1 and not self.is_integer)
 
     def spoken(self, feminine: bool = False) -> str:
@@ -125,7 +129,7 @@ def read_number(text: str, pos: int, scales: bool = True, glued: bool = False) -
 
 
 def match(text: str, pos: int) -> Hit | None:
-    """A number on its own, agreeing with what it counts; dotted versions; ranges."""
+    """A number on its own, agreeing with what it counts; dotted versions; formations ("4-3-3"); ranges."""
     number = read_number(text, pos)
     if number is None:
         return None
@@ -137,6 +141,9 @@ def match(text: str, pos: int) -> Hit | None:
         if dotted and "." not in text[pos:end]:
             parts = [number.integer] + dotted.group().split(".")[1:]
             return Hit(dotted.end(), " ponto ".join(_code(p) for p in parts))
+        formation = _FORMATION.match(text, end) if len(number.integer) == 1 else None
+        if formation:  # "4-3-3": a team's formation, digit by digit
+            return Hit(formation.end(), " ".join(number_words(d) for d in [number.integer] + formation.group().split("-")[1:]))
         ranged = _RANGE.match(text, end)
         if ranged and not number.negative:
             second = ranged.group("second")

@@ -14,7 +14,7 @@ import re
 from audio_artigo.normalize.cardinals import ordinal
 from audio_artigo.normalize.engine import Hit
 
-_ORDINAL = re.compile(r"(?<![\w.,])(?P<n>[0-9]{1,6})\.?(?P<mark>[ºª]|°(?![ \t]?[CF]\b))(?P<plural>s)?(?!\w)")
+_ORDINAL = re.compile(r"(?<![\w.,])(?P<n>[0-9]{1,6})\.?(?P<mark>ª|[º°](?![ \t]?[CF]\b))(?P<plural>s)?(?!\w)")
 _BEFORE_DEGREE_ORDINAL = re.compile(
     r"(?:^|\W)(?:o|os|do|dos|no|nos|ao|aos|pelo|pelos|seu|seus|este|neste|deste|esse|nesse|desse|um)[ \t]+$",
     re.IGNORECASE | re.ASCII,

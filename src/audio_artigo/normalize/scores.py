@@ -1,4 +1,5 @@
-"""Scores and dimensions with an "x": "3x0", "4 x 2" -> "quatro a dois"; "3x4 m" -> "três por quatro".
+"""Scores and dimensions with an "x": "3x0", "4 x 2" -> "quatro a dois"; "3x4 m" -> "três por quatro";
+"Flamengo x Palmeiras" -> "Flamengo contra Palmeiras".
 
 Small numbers on both sides are a score unless a unit follows or "tração"
 precedes (a 4x4); anything else is a dimension or a resolution, read "por".
@@ -13,10 +14,17 @@ from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.numbers import read_number
 
 _TIMES = re.compile(r"[ \t]?[xX×][ \t]?(?=[0-9])")
+# "Flamengo x Palmeiras", "Lula x Bolsonaro": an "x" between two names.
+_VERSUS = re.compile(r"[xX](?=[ \t]+[A-ZÀ-Ý])")
+_NAME_BEFORE = re.compile(r"(?<!\w)[A-ZÀ-Ý][^\W\d_]*[ \t]$")
+TRIGGER = r"(?<=[^\W\d_][ \t])x(?=[ \t]+[A-ZÀ-Ý])"
+"""A lower-case "x" between two names, which the scanner would not look at."""
 _UNIT_AFTER = re.compile(r"[ \t]*(?:metros?|centímetros?|pixels?|polegadas?)\b")
 
 
 def match(text: str, pos: int) -> Hit | None:
+    if _VERSUS.match(text, pos) and _NAME_BEFORE.search(text, max(0, pos - 42), pos):
+        return Hit(pos + 1, "contra")
     first = read_number(text, pos, scales=False)
     if first is None or first.negative:
         return None

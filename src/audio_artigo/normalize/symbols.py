@@ -1,6 +1,7 @@
 """Symbols read as words: "&" -> "e", "§" -> "parágrafo", "½" -> "meio", "+5" -> "mais cinco", "~50" -> "cerca de cinquenta".
 
 A lone "%" (not after a number) is "por cento"; "°" alone is left to ``units``.
+"> 50" is "mais de cinquenta"; a footnote mark glued to a word ("valor*") is dropped.
 """
 
 from __future__ import annotations
@@ -16,13 +17,20 @@ _SYMBOLS = {
     "≈": "aproximadamente",
 }
 _SYMBOL = re.compile("|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True)))
-_BEFORE_NUMBER = {"+": "mais", "~": "cerca de", "×": "vezes"}
-_SIGN = re.compile(r"(?<![\w+~×])(?P<sign>[+~×])[ \t]?(?=[0-9])")
+_BEFORE_NUMBER = {"+": "mais", "~": "cerca de", "×": "vezes", ">": "mais de", "<": "menos de", "≥": "pelo menos", "≤": "até"}
+_SIGN = re.compile(r"(?<![\w+~×<>≥≤])(?P<sign>[+~×<>≥≤])[ \t]?(?=[0-9])")
+# A footnote mark glued to a word ("o valor* inclui"): eSpeak would say "asterisco".
+_FOOTNOTE = re.compile(r"(?<=[^\W\d_])\*+(?![\w*])")
+TRIGGER = r"[<>≥≤](?=[ \t]?[0-9])|(?<=[^\W\d_])\*"
+"""The places beyond the scanner's common ones where a symbol is read: "> 50", "valor*"."""
 
 
 def match(text: str, pos: int) -> Hit | None:
     if text.startswith("½", pos):  # "½ xícara" -> "meia xícara"
         return Hit(pos + 1, "meia" if counted_gender(text, pos + 1) == FEMININE else "meio")
+    found = _FOOTNOTE.match(text, pos)
+    if found:
+        return Hit(found.end(), "")
     found = _SIGN.match(text, pos)
     if found:
         before = " " if pos > 0 and not text[pos - 1].isspace() and text[pos - 1] not in "([" else ""  # "50%+1"

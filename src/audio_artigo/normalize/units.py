@@ -8,7 +8,8 @@ are not in ``data/units.tsv`` are read from their parts ("kg/ha" ->
 A unit of two letters or more written in another case is read when that
 case cannot mean anything else ("120 KM/H", "2 KG"; "MB" and "Mb" are
 different units, so their case is kept). A range written with a dash takes
-the unit for both numbers ("2-3 t" -> "duas a três toneladas").
+the unit for both numbers ("2-3 t" -> "duas a três toneladas"); a unit
+after "por" is named ("R$ 5 por kg" -> "cinco reais por quilo").
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from audio_artigo.normalize.tables import read_table
 
 
 _RANGE_DASH = re.compile(r"[-–](?=[0-9])")
+TRIGGER = r"(?<=\bpor[ \t])[^\W\d_]{1,4}[²³]?(?![\w/])"
+"""A unit after "por" with no number before it ("R$ 5 por kg"), which the scanner would not look at."""
+_PER_UNIT = re.compile(TRIGGER)
 
 
 @cache
@@ -98,8 +102,17 @@ def speak(number: Number, symbol: str) -> str:
 def match(text: str, pos: int) -> Hit | None:
     number = read_number(text, pos)
     if number is None:
-        return None
+        return _per_unit(text, pos)
     return _range_with_unit(text, number) or with_unit(text, number)
+
+
+def _per_unit(text: str, pos: int) -> Hit | None:
+    """A unit after "por" with no number: "R$ 5 por kg" -> "por quilo"."""
+    found = _PER_UNIT.match(text, pos)
+    if found is None or (len(found.group()) == 1 and not found.group().islower()):
+        return None  # "por A" is a letter more often than amperes
+    name = unit_name(found.group())
+    return None if name is None else Hit(found.end(), name)
 
 
 def _range_with_unit(text: str, first: Number) -> Hit | None:
