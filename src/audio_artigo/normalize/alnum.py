@@ -22,6 +22,8 @@ _DOTTED = re.compile(r"(?<![\w.-])(?P<letters>[A-Z]{1,6})(?P<numbers>(?:\.[0-9]{
 
 def _piece(piece: str) -> str:
     if is_digits(piece):
+        if len(piece) == 3 and piece[0] == "0" and piece[1] != "0":
+            return "zero " + number_words(piece[1:])  # "BR-040" -> "bê erre zero quarenta"
         return digits(piece) if piece.startswith("0") and len(piece) > 1 else number_words(piece)
     if len(piece) == 1:
         return spell(piece) or piece  # "G7" -> "gê sete", "GPT-4o" -> "... quatro ó"

@@ -1,4 +1,5 @@
-"""Dates: "22/02/2025", "5/3/2024", "1º/12", "2025-02-22", "02/2025", "jan/24", "1 de maio", "Lei 8.666/93", "safra 2023/24".
+"""Dates: "22/02/2025", "5/3/2024", "1º/12", "2025-02-22", "02/2025", "jan/24", "1 de maio", "Lei 8.666/93", "safra 2023/24",
+periods: "3T24" (third quarter), "1S25" (first half), "2T" (a match's second half).
 
 A day is a cardinal except the first, which is "primeiro" ("1º de maio",
 "01/01/2024"). Day and month without a year ("31/1") are told apart from
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from audio_artigo.normalize.cardinals import cardinal, number_words
+from audio_artigo.normalize.cardinals import cardinal, number_words, ordinal
 from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.gender import is_label
 from audio_artigo.normalize.tables import read_table
@@ -28,6 +29,8 @@ _NUMBER_OF_YEAR = re.compile(
 )
 # "safra 2023/24", "temporada 2024/2025": a season across two years.
 _SEASON = re.compile(r"(?<![\w/.,-])(?P<y1>(?:19|20)[0-9]{2})/(?P<y2>[0-9]{2}|(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
+# "3T24", "1S25": a quarter or half of a year (balance sheets); "1T", "2T": a match's half.
+_PERIOD = re.compile(r"(?<![\w/.,-])(?P<n>[1-4])(?P<kind>[TS])(?P<y>[0-9]{2})?(?![\w/-])")
 TRIGGER = r"(?<![\w/])[^\W\d_]{3}\.?/[0-9]"
 """Where a date that starts with letters may be ("jan/2024"), for the scanner: cheaper than naming the months."""
 _FIRST_OF = re.compile(
@@ -72,6 +75,14 @@ def _full_year(year: str) -> int:
     return 2000 + short if short <= 50 else 1900 + short
 
 
+def _period(number: int, kind: str, year: str | None) -> str:
+    if kind == "S":
+        noun = "semestre"
+    else:
+        noun = "tempo" if year is None and number <= 2 else "trimestre"
+    return ordinal(number) + " " + noun + (" de " + cardinal(_full_year(year)) if year else "")
+
+
 def match(text: str, pos: int) -> Hit | None:
     found = _FULL.match(text, pos) or _ISO.match(text, pos)
     if found:
@@ -79,6 +90,9 @@ def match(text: str, pos: int) -> Hit | None:
         if valid(day, month):
             return Hit(found.end(), speak_day_month(day, month) + " de " + cardinal(_full_year(found.group("y"))))
         return None
+    found = _PERIOD.match(text, pos)
+    if found and (found.group("kind") == "T" or found.group("n") in "12"):
+        return Hit(found.end(), _period(int(found.group("n")), found.group("kind"), found.group("y")))
     found = _FIRST_ORDINAL.match(text, pos)
     if found:
         year = found.group("y")

@@ -28,12 +28,14 @@ _NEXT_NAME = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]+)")
 _NEXT_NOUN = re.compile(r"[ \t\u00a0]+(?P<word>[a-zà-ÿ]{3,})\b")
 _DETERMINERS = frozenset("a o as os da do na no pela pelo sua seu nossa nosso esta este nesta neste desta deste".split())
 _NEXT_WORD_IN_CAPITALS = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-Ý]{3,})(?!\w)")
+_SEPARATOR = r"(?:,[ \t\u00a0]*|[ \t\u00a0]+(?:e|a|ou)[ \t\u00a0]+)"
+_LISTED_AFTER = re.compile(rf"(?P<word>[^\W\d_]+)\.?[ \t\u00a0]+[IVXLCDM]+(?:{_SEPARATOR}[IVXLCDM]+)*{_SEPARATOR}$")
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _CANONICAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # Words after which a Roman numeral counts (their gender sets the ordinal's).
 _COUNTING_WORDS = frozenset(
-    "século séculos séc capítulo capítulos cap parte ato atos volume vol tomo livro inciso incisos "
-    "título edição olimpíada bienal dinastia legislatura".split()
+    "século séculos séc capítulo capítulos cap parte ato atos volume vol tomo livro inciso incisos inc "
+    "título títulos edição olimpíada bienal dinastia legislatura".split()
 )
 
 
@@ -63,6 +65,9 @@ def match(text: str, pos: int) -> Hit | None:
         return None
     previous = _PREVIOUS_WORD.search(text[max(0, pos - 40) : pos])
     previous_word = previous.group("word") if previous else ""
+    listed = _LISTED_AFTER.search(text, max(0, pos - 60), pos)
+    if listed and listed.group("word").lower() in _COUNTING_WORDS:
+        previous_word = listed.group("word")  # "séculos XIX e XX": the second counts like the first
     if is_label(text, pos):  # "Fase II", "Anexo I": names, said as cardinals ("Grupo C" is a letter)
         return Hit(found.end(), cardinal(number)) if len(roman) > 1 or roman in "IV" else None
     if previous_word.lower() in _COUNTING_WORDS:
