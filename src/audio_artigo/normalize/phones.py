@@ -4,8 +4,9 @@
 A number is a phone when it has an area code in brackets, a "+" country
 code, the 0800/0300 prefix, or the "NNNN-NNNN" / "9NNNN-NNNN" shape that is
 not a range of years ("2010-2020" is left to ``numbers``). CPF
-("123.456.789-00"), CNPJ ("12.345.678/0001-90") and CEP ("01310-100")
-numbers are read the same way, digit by digit in their groups.
+("123.456.789-00"), CNPJ ("12.345.678/0001-90"), CEP ("01310-100") and
+court case ("0001234-56.2023.8.26.0100") numbers are read the same way,
+digit by digit in their groups.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ _PHONE = re.compile(
     r"(?P<first>[0-9]{4,5})[-. ](?P<second>[0-9]{4})(?![\w-]|[.,][0-9])"
 )
 _DOCUMENT = re.compile(
-    r"(?<![\w.,/-])(?:[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{2}\.[0-9]{3}\.[0-9]{3}/[0-9]{4}-[0-9]{2}|[0-9]{5}-[0-9]{3})"
+    r"(?<![\w.,/-])(?:[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{2}\.[0-9]{3}\.[0-9]{3}/[0-9]{4}-[0-9]{2}|[0-9]{5}-[0-9]{3}"
+    r"|[0-9]{7}-[0-9]{2}\.[0-9]{4}\.[0-9]\.[0-9]{2}\.[0-9]{4})"
     r"(?![\w/-]|[.,][0-9])"
 )
 # "0800 123 4567", "0800-61-1997", "0800 6061": the prefix, then 6 or 7 digits in groups.

@@ -1,4 +1,4 @@
-"""Times and durations: "14h30", "9h", "21h45min", "10:30", "0h30", "24h".
+"""Times and durations: "14h30", "9h", "21h45min", "10:30", "0h30", "24h", race times "9s86", "1min12s345".
 
 Hours are feminine ("uma hora", "vinte e duas horas"), minutes masculine;
 zero and one hour are singular ("zero hora e trinta minutos").
@@ -17,6 +17,9 @@ _H_TIME = re.compile(
     re.IGNORECASE,
 )
 _COLON_TIME = re.compile(r"(?<![\w.,:])(?P<h>[01]?[0-9]|2[0-4]):(?P<m>[0-5][0-9])(?::(?P<s>[0-5][0-9]))?(?![\w:]|[.,][0-9])")
+# A race's time: "9s86", "52s10", "1min12s345" (seconds and their fraction).
+_RACE_TIME = re.compile(r"(?<![\w.,:])(?:(?P<m>[0-9]{1,3})min)?(?P<s>[0-9]{1,2})s(?P<fraction>[0-9]{1,3})(?!\w)", re.IGNORECASE)
+_FRACTIONS_OF_A_SECOND = {1: ("décimo", "décimos"), 2: ("centésimo", "centésimos"), 3: ("milésimo", "milésimos")}
 _MINUTES = re.compile(r"(?<![\w.,:])(?P<m>[0-9]{1,3})min(?P<s>[0-5][0-9]s)?(?!\w)", re.IGNORECASE)
 
 
@@ -28,6 +31,17 @@ def speak(hours: int, minutes: int = 0, seconds: int = 0) -> str:
     return spoken
 
 
+def _race_time(minutes: str | None, seconds: int, fraction: str) -> str:
+    """"um minuto, doze segundos e trezentos e quarenta e cinco milésimos"."""
+    parts = []
+    if minutes:
+        parts.append(cardinal(int(minutes)) + (" minuto" if int(minutes) == 1 else " minutos"))
+    parts.append(cardinal(seconds) + (" segundo" if seconds == 1 else " segundos"))
+    singular, plural = _FRACTIONS_OF_A_SECOND[len(fraction)]
+    spoken = ", ".join(parts)
+    return spoken + " e " + cardinal(int(fraction)) + " " + (singular if int(fraction) == 1 else plural)
+
+
 def match(text: str, pos: int) -> Hit | None:
     found = _H_TIME.match(text, pos) or _COLON_TIME.match(text, pos)
     if found:
@@ -36,6 +50,9 @@ def match(text: str, pos: int) -> Hit | None:
             found.end(),
             speak(int(found.group("h")), int(found.group("m") or 0), int(seconds.rstrip("s")) if seconds else 0),
         )
+    found = _RACE_TIME.match(text, pos)
+    if found:
+        return Hit(found.end(), _race_time(found.group("m"), int(found.group("s")), found.group("fraction")))
     found = _MINUTES.match(text, pos)
     if found:
         minutes = int(found.group("m"))
