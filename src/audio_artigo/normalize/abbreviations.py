@@ -18,7 +18,7 @@ from audio_artigo.normalize.engine import Hit, at_end
 from audio_artigo.normalize.gender import FEMININE, MASCULINE, name_is_feminine, word_gender
 from audio_artigo.normalize.tables import read_table
 
-_SEEN_BY_SCANNER = re.compile(r"\w*[.@:º°]")
+_SEEN_BY_SCANNER = re.compile(r"\w*[.@:º°/]")
 _WORD_BEFORE = re.compile(r"(?<!\w)([^\W\d_]+)[ \t\u00a0]+$")
 _FEMININE_DETERMINERS = frozenset("a à as da na pela uma esta essa nesta nessa desta dessa".split())
 _MASCULINE_DETERMINERS = frozenset("o ao os do no pelo um este esse neste nesse deste desse".split())
@@ -41,16 +41,16 @@ def _pattern() -> re.Pattern[str]:
 
 
 def trigger_pattern() -> str | None:
-    """Where an abbreviation the scanner would not look at may start ("km 32", "s/n", "et al.").
+    """Where an abbreviation the scanner would not look at may start ("km 32", "et al.").
 
-    The scanner looks at a lower-case word only when ".", "º" or "°" follows it.
+    The scanner looks at a lower-case word only when ".", "@", ":", "º", "°" or "/" follows it.
     """
     places = [
         re.escape(written) + (r"(?=[ \t\u00a0]*[0-9])" if when == "number" else r"(?!\w)")
         for written, (_, when) in _table().items()
         if written[0].islower() and not _SEEN_BY_SCANNER.match(written)
     ]
-    return r"(?<![\w.])(?:" + "|".join(places) + ")" if places else None
+    return "|".join(places) or None  # literal first: cheap to try at every place of the text
 
 
 def _feminine_here(text: str, pos: int, name: re.Match[str] | None) -> bool:

@@ -31,8 +31,6 @@ _NUMBER_OF_YEAR = re.compile(
 _SEASON = re.compile(r"(?<![\w/.,-])(?P<y1>(?:19|20)[0-9]{2})/(?P<y2>[0-9]{2}|(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
 # "3T24", "1S25": a quarter or half of a year (balance sheets); "1T", "2T": a match's half.
 _PERIOD = re.compile(r"(?<![\w/.,-])(?P<n>[1-4])(?P<kind>[TS])(?P<y>[0-9]{2})?(?![\w/-])")
-TRIGGER = r"(?<![\w/])[^\W\d_]{3}\.?/[0-9]"
-"""Where a date that starts with letters may be ("jan/2024"), for the scanner: cheaper than naming the months."""
 _FIRST_OF = re.compile(
     r"(?<![\w.,])0?1(?=[ \t]+de[ \t]+(?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\b)",
     re.IGNORECASE,

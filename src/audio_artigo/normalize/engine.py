@@ -1,8 +1,8 @@
 """The scanner that runs the rules over a text, left to right, in one pass.
 
 A cheap regex (the trigger) finds the places where a rule may apply: digits,
-capitalised words, a few symbols, lower-case words followed by "." "@" ":"
-(abbreviations, e-mail addresses, URLs), and the places a rule asks for
+capitalised words, a few symbols, lower-case words followed by "." "@" ":" "/"
+(abbreviations, e-mail addresses, URLs, "jan/24"), and the places a rule asks for
 (``Rule.trigger``: "km 32"). At each such place the rules are
 tried in priority order (``RULES``); the first that recognises a token there
 says how far it goes and how it is spoken, and scanning resumes after it.
@@ -91,12 +91,13 @@ _TRIGGER_PARTS = (
     r"[0-9]",
     r"\((?=[0-9])",
     # a capital starts a token worth a look when the word has another capital, a digit,
-    # "$", "&", "-", "@" or a dot (IA, G20, R$, P&G, Llama-3, Sr.), stands alone (Pedro I)
-    # or comes before a number (Km 32)
-    rf"(?<!\w)[{_UPPER}](?=\w*[{_UPPER}0-9$&.@-]|(?!\w)|\w*[ \t][0-9])",
-    r"[$€£¥&%#@§°ºª½¼¾⅓⅔⅛+±×~≈]",
+    # "$", "&", "-", "@", "/" or a dot (IA, G20, R$, P&G, Llama-3, Sr., Fev/24), stands
+    # alone (Pedro I) or comes before a number (Km 32)
+    rf"(?<!\w)[{_UPPER}](?=\w*[{_UPPER}0-9$&.@/-]|(?!\w)|\w*[ \t][0-9])",
+    r"[$€£¥&%#@§°ºª½¼¾⅓⅔⅛+±×~≈<>≥≤*]",
     r"(?<![\w.])[-−–](?=[0-9])",
-    r"(?<!\w)[a-zß-öø-ÿ]\w*[.@:º°]",
+    # a lower-case word followed by one of these: "etc.", "e-mail@", "https:", "1º", "jan/24", "s/n"
+    r"(?<!\w)[a-zß-öø-ÿ]\w*[.@:º°/]",
 )
 
 

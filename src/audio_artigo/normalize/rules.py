@@ -19,7 +19,7 @@ RULES: list[Rule] = [
     Rule("phonemes", protect.match, "s"),
     Rule("web", web.match, "duls"),
     Rule("phone", phones.match, "ds"),
-    Rule("date", dates.match, "dul", dates.TRIGGER),
+    Rule("date", dates.match, "dul"),
     Rule("time", times.match, "d"),
     Rule("money", money.match, "dus"),
     Rule("percent", percent.match, "ds"),
@@ -32,5 +32,5 @@ RULES: list[Rule] = [
     Rule("abbreviation", abbreviations.match, "ul", abbreviations.trigger_pattern()),
     Rule("roman", roman.match, "u"),
     Rule("acronym", acronyms.match, "u"),
-    Rule("symbol", symbols.match, "s", symbols.TRIGGER),
+    Rule("symbol", symbols.match, "s"),
 ]

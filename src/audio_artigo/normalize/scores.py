@@ -17,7 +17,7 @@ _TIMES = re.compile(r"[ \t]?[xX×][ \t]?(?=[0-9])")
 # "Flamengo x Palmeiras", "Lula x Bolsonaro": an "x" between two names.
 _VERSUS = re.compile(r"[xX](?=[ \t]+[A-ZÀ-Ý])")
 _NAME_BEFORE = re.compile(r"(?<!\w)[A-ZÀ-Ý][^\W\d_]*[ \t]$")
-TRIGGER = r"(?<=[^\W\d_][ \t])x(?=[ \t]+[A-ZÀ-Ý])"
+TRIGGER = r"x(?<=[^\W\d_][ \t]x)(?=[ \t]+[A-ZÀ-Ý])"
 """A lower-case "x" between two names, which the scanner would not look at."""
 _UNIT_AFTER = re.compile(r"[ \t]*(?:metros?|centímetros?|pixels?|polegadas?)\b")
 

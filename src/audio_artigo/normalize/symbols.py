@@ -21,8 +21,6 @@ _BEFORE_NUMBER = {"+": "mais", "~": "cerca de", "×": "vezes", ">": "mais de", "
 _SIGN = re.compile(r"(?<![\w+~×<>≥≤])(?P<sign>[+~×<>≥≤])[ \t]?(?=[0-9])")
 # A footnote mark glued to a word ("o valor* inclui"): eSpeak would say "asterisco".
 _FOOTNOTE = re.compile(r"(?<=[^\W\d_])\*+(?![\w*])")
-TRIGGER = r"[<>≥≤](?=[ \t]?[0-9])|(?<=[^\W\d_])\*"
-"""The places beyond the scanner's common ones where a symbol is read: "> 50", "valor*"."""
 
 
 def match(text: str, pos: int) -> Hit | None:

@@ -24,9 +24,9 @@ from audio_artigo.normalize.tables import read_table
 
 
 _RANGE_DASH = re.compile(r"[-–](?=[0-9])")
-TRIGGER = r"(?<=\bpor[ \t])[^\W\d_]{1,4}[²³]?(?![\w/])"
+TRIGGER = r"por(?=[ \t][^\W\d_]{1,4}[²³]?(?![\w/]))"
 """A unit after "por" with no number before it ("R$ 5 por kg"), which the scanner would not look at."""
-_PER_UNIT = re.compile(TRIGGER)
+_PER_UNIT = re.compile(r"(?<![\w])por[ \t](?P<unit>[^\W\d_]{1,4}[²³]?)(?![\w/])")
 
 
 @cache
@@ -109,10 +109,13 @@ def match(text: str, pos: int) -> Hit | None:
 def _per_unit(text: str, pos: int) -> Hit | None:
     """A unit after "por" with no number: "R$ 5 por kg" -> "por quilo"."""
     found = _PER_UNIT.match(text, pos)
-    if found is None or (len(found.group()) == 1 and not found.group().islower()):
+    if found is None:
+        return None
+    written = found.group("unit")
+    if len(written) == 1 and not written.islower():
         return None  # "por A" is a letter more often than amperes
-    name = unit_name(found.group())
-    return None if name is None else Hit(found.end(), name)
+    name = unit_name(written)
+    return None if name is None else Hit(found.end(), "por " + name)
 
 
 def _range_with_unit(text: str, first: Number) -> Hit | None:
