@@ -76,3 +76,26 @@ def test_loading_a_model_copy_marks_it_used_for_the_cache_prune(tmp_path, cli_en
     article.write_text("Nota\n\nA Defesa Civil emitiu dois alertas.\n", encoding="utf-8")
     run_cli(["build", article, "--voice", TINY_VOICE, "--out", out], cli_env)
     assert model.stat().st_mtime > 1_000_000
+
+
+def _jobs(*lengths: int) -> list[pool.SynthesisJob]:
+    voice = VoiceSpec(engine="espeak", name="eSpeak NG pt-br")
+    return [pool.SynthesisJob(f"job{number}", voice, "x" * length) for number, length in enumerate(lengths)]
+
+
+def test_each_generation_of_workers_takes_its_part_of_the_article_longest_first():
+    jobs = _jobs(1, 5, 3, 2, 9, 4)
+    ordered = pool.longest_first_by_generation(jobs, first=2, generation=3)
+    assert [len(job.text) for job in ordered] == [5, 1, 9, 3, 2, 4]
+
+
+def test_a_second_article_first_fills_what_the_running_workers_have_left(tmp_path):
+    from audio_artigo.synthesis.cache import ClipCache
+
+    workers = pool.Pool(ClipCache(tmp_path), 22050, workers=2)
+    generation = 2 * pool.TASKS_PER_WORKER
+    assert workers._room_in_generation() == generation  # none running: a whole generation
+    workers._executor, workers._tasks_given = object(), generation - 7  # as after an earlier article
+    assert workers._room_in_generation() == 7
+    workers._tasks_given = generation
+    assert workers._room_in_generation() == generation  # they are replaced before the next task

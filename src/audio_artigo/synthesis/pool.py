@@ -157,6 +157,16 @@ class _Worker:
         return job.key
 
 
+def longest_first_by_generation(jobs: list[SynthesisJob], first: int, generation: int) -> list[SynthesisJob]:
+    """``jobs`` cut in reading order into parts of ``first`` jobs, then of ``generation`` jobs, each part longest first."""
+    ordered: list[SynthesisJob] = []
+    start, size = 0, first
+    while start < len(jobs):
+        ordered += sorted(jobs[start : start + size], key=lambda job: len(job.text), reverse=True)
+        start, size = start + size, generation
+    return ordered
+
+
 _worker: _Worker | None = None
 
 
@@ -353,12 +363,7 @@ class Pool:
         part fills what is left of the running workers' generation, when
         an earlier article of the build started them).
         """
-        batches: list[list[SynthesisJob]] = []
-        start, room = 0, self._room_in_generation()
-        while start < len(jobs):
-            part = sorted(jobs[start : start + room], key=lambda job: len(job.text), reverse=True)
-            batches += [[job] for job in part]
-            start, room = start + room, self.workers * TASKS_PER_WORKER
+        batches = [[job] for job in longest_first_by_generation(jobs, self._room_in_generation(), self.workers * TASKS_PER_WORKER)]
         in_process = self.workers <= 1 or sum(len(job.text) for job in jobs) <= SMALL_JOB_CHARS
         self._run(batches, "synthesize", done, in_process=in_process)
 
