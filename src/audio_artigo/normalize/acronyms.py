@@ -11,7 +11,8 @@ An acronym read as a word is written in lower case ("O SUS" -> "O sus"): in
 capitals, eSpeak spells some of them in mid-sentence.
 Mixed-case names (iPhone, DeepSeek) and single capitals (classe C) are left
 as written, except a V, X, L, C, D or M before a full stop, which eSpeak
-would read as a Roman numeral ("no X." -> "no xis.").
+would read as a Roman numeral ("no X." -> "no xis."), and an "E" after a
+word, which it would read as the conjunction ("Fórmula E" -> "Fórmula é").
 A word in capitals with an accent or a cedilla is a Portuguese word, not an
 acronym ("OPÇÃO", "TÉCNICO"). In text set in capitals (a headline), the
 short words of ``data/short_words.tsv`` are read as words ("ACORDO DE PAZ"
@@ -37,6 +38,9 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 # A lone capital that eSpeak reads as a Roman numeral when a full stop follows
 # ("no X." -> "dez", "vitamina C." -> "cem", "D. Pedro" -> "quinhentos").
 _NUMERAL_LETTER_BEFORE_STOP = re.compile(r"(?<![\w.])[VXLCDM](?=\.(?!\w))")  # not "D.C.": eSpeak spells those
+# A capital "E" after a word in mid-sentence is a letter (eSpeak would read the conjunction).
+_LONE_E = re.compile(r"(?<![\w.&'-])E(?![\w&'-]|\.\w)")
+_AFTER_A_WORD = re.compile(r"[^\W\d_][ \t]+$")
 # Mixed-case acronyms of the lexicon (CNPq, UnB, PCdoB) are matched as whole words.
 _WORD = re.compile(r"(?<!\w)[\w&]{2,40}(?!\w)")
 
@@ -102,6 +106,12 @@ def _marked(word: str) -> bool:
     return any(_base_letter(letter) != letter for letter in word)
 
 
+def listed_reading(word: str) -> str | None:
+    """The lexicon's own spoken text for ``word`` ("Sars" -> "sárs"), if it gives one."""
+    entry = _lexicon().get(word)
+    return entry if entry not in (None, "word", "spell") else None
+
+
 def read_acronym(word: str) -> str:
     """How the all-capitals ``word`` is spoken (without any plural "s")."""
     entry = _lexicon().get(word)
@@ -118,6 +128,11 @@ def match(text: str, pos: int) -> Hit | None:
     found = _NUMERAL_LETTER_BEFORE_STOP.match(text, pos)
     if found:
         return Hit(found.end(), spell(found.group()))
+    found = _LONE_E.match(text, pos)
+    if found and _beside_capitals(text, pos, found.end()):
+        return Hit(found.end(), "e")  # a headline's "SP E RJ": the conjunction, in lower case before its neighbours are
+    if found and _AFTER_A_WORD.search(text, max(0, pos - 41), pos):
+        return Hit(found.end(), "é")  # "Fórmula E", "vitamina E": a letter, not the conjunction
     found = _ACRONYM.match(text, pos)
     if found:
         word = found.group("word")
@@ -136,7 +151,7 @@ def match(text: str, pos: int) -> Hit | None:
         return Hit(found.end(), spoken)
     found = _WORD.match(text, pos)
     if found:
-        entry = _lexicon().get(found.group())
-        if entry and entry not in ("word", "spell") and not found.group().isupper():
+        entry = listed_reading(found.group())
+        if entry and not found.group().isupper():
             return Hit(found.end(), entry)
     return None

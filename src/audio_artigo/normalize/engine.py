@@ -1,8 +1,9 @@
 """The scanner that runs the rules over a text, left to right, in one pass.
 
 A cheap regex (the trigger) finds the places where a rule may apply: digits,
-capitalised words, a few symbols, lower-case words followed by "." "@" ":" "/"
-(abbreviations, e-mail addresses, URLs, "jan/24"), and the places a rule asks for
+capitalised words, a few symbols, lower-case words with a digit ("o3-mini")
+or followed by "." "@" ":" "/" (abbreviations, e-mail addresses, URLs,
+"jan/24"), and the places a rule asks for
 (``Rule.trigger``: "km 32"). At each such place the rules are
 tried in priority order (``RULES``); the first that recognises a token there
 says how far it goes and how it is spoken, and scanning resumes after it.
@@ -96,8 +97,9 @@ _TRIGGER_PARTS = (
     rf"(?<!\w)[{_UPPER}](?=\w*[{_UPPER}0-9$&.@/-]|(?!\w)|\w*[ \t][0-9])",
     r"[$€£¥&%#@§°ºª½¼¾⅓⅔⅛+±×~≈<>≥≤*]",
     r"(?<![\w.])[-−–](?=[0-9])",
-    # a lower-case word followed by one of these: "etc.", "e-mail@", "https:", "1º", "jan/24", "s/n"
-    r"(?<!\w)[a-zß-öø-ÿ]\w*[.@:º°/]",
+    # a lower-case word with a digit or followed by one of these: "o3", "etc.", "e-mail@",
+    # "https:", "1º", "jan/24", "s/n"
+    r"(?<!\w)[a-zß-öø-ÿ]\w*[.@:º°/0-9]",
 )
 
 

@@ -38,9 +38,11 @@ _PREVIOUS_WORD = re.compile(r"(?<!\w)([^\W\d_]{2,40})[ \t\u00a0]+(?:n[º°][ \t\
 _EACH = re.compile(r"[ \t]+(?:em|a|de)[ \t]+cada[ \t]+[0-9][0-9.,]*")
 # "Das 40 vagas, ...", "Entre as 500 maiores empresas, ...": a count and its noun, then no sentence break.
 _ANTECEDENT = re.compile(
-    r"(?<!\w)(?:das|dos|as|os)[ \t]+(?P<count>[0-9]{1,3}(?:\.[0-9]{3})*)[ \t]+(?:[^\W\d_]+[ \t]+)?(?P<noun>[^\W\d_]+s)\b[^.;:!?]*$",
+    r"(?<!\w)(?P<article>das|dos|as|os)[ \t]+(?P<count>[0-9]{1,3}(?:\.[0-9]{3})*)[ \t]+[^\W\d_]+s\b[^.;:!?]*$",
     re.IGNORECASE,
 )
+# "as 500 melhores", "das 2 principais": the article before a count says its gender.
+_ARTICLE_BEFORE = re.compile(r"(?<!\w)(?P<article>as|às|das|nas|pelas|estas|essas|suas|nossas|os|aos|dos|nos|pelos|estes|esses|seus|nossos)[ \t]+$", re.IGNORECASE)
 _TIME_OF_DAY = re.compile(r"[ \t]+(?:manhã|tarde|noite|madrugada)\b")
 _LOOKAHEAD_WORDS = 4
 
@@ -138,9 +140,17 @@ def counted_gender(text: str, pos: int, plural: bool = False) -> str | None:
 def antecedent_gender(text: str, start: int, value: float) -> str | None:
     """Gender of a bigger count said before, in the same sentence, that the number at ``start`` is part of.
 
-    "Das 40 vagas, 21 são para mulheres" -> feminine; None if there is none.
+    "Das 40 vagas, 21 são para mulheres" -> feminine (by its article); None if there is none.
     """
     found = _ANTECEDENT.search(text, max(0, start - 80), start)
     if found is None or float(found.group("count").replace(".", "")) <= value:
         return None
-    return FEMININE if word_gender(found.group("noun").lower()) == FEMININE else MASCULINE
+    return MASCULINE if found.group("article").lower().endswith("os") else FEMININE  # the article says it
+
+
+def article_gender(text: str, start: int) -> str | None:
+    """The gender a plural article right before the number at ``start`` gives it ("as 500 melhores"); None if none."""
+    found = _ARTICLE_BEFORE.search(text, max(0, start - 10), start)
+    if found is None:
+        return None
+    return MASCULINE if found.group("article").lower().endswith("os") else FEMININE

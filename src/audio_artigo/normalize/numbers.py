@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from audio_artigo.normalize.cardinals import cardinal, decimal, digits, number_words
 from audio_artigo.normalize.engine import Hit
-from audio_artigo.normalize.gender import FEMININE, antecedent_gender, counted_gender, is_label
+from audio_artigo.normalize.gender import FEMININE, antecedent_gender, article_gender, counted_gender, is_label
 
 # "48.312", "1.518,00", "-3", "0,05" (whether it starts a token is checked in read_number)
 _NUMBER = re.compile(
@@ -155,7 +155,8 @@ def match(text: str, pos: int) -> Hit | None:
     # "dois milhões de pessoas": a scale word is what is counted, and it is masculine
     feminine = False
     if number.scale in (None, "mil") and not is_label(text, pos):
-        gender = counted_gender(text, end, plural=not number.singular())
+        gender = article_gender(text, pos) if not number.singular() else None  # "as 500 melhores"
+        gender = gender or counted_gender(text, end, plural=not number.singular())
         if gender is None and not number.scale:
             gender = antecedent_gender(text, pos, number.value)  # "Das 40 vagas, 21 são..."
         feminine = gender == FEMININE

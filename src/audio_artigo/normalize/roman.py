@@ -34,7 +34,7 @@ _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _CANONICAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # Words after which a Roman numeral counts (their gender sets the ordinal's).
 _COUNTING_WORDS = frozenset(
-    "século séculos séc capítulo capítulos cap parte ato atos volume vol tomo livro inciso incisos inc "
+    "século séculos séc capítulo capítulos cap ato atos livro inciso incisos inc "
     "título títulos edição olimpíada bienal dinastia legislatura".split()
 )
 

@@ -24,6 +24,7 @@ from audio_artigo.normalize.tables import read_table
 
 
 _RANGE_DASH = re.compile(r"[-–](?=[0-9])")
+_OF = re.compile(r"[ \t\u00a0]+de(?=[ \t\u00a0])")
 TRIGGER = r"por(?=[ \t][^\W\d_]{1,4}[²³]?(?![\w/]))"
 """A unit after "por" with no number before it ("R$ 5 por kg"), which the scanner would not look at."""
 _PER_UNIT = re.compile(r"(?<![\w])por[ \t](?P<unit>[^\W\d_]{1,4}[²³]?)(?![\w/])")
@@ -138,8 +139,9 @@ def _unit_after(text: str, end: int) -> tuple[str, re.Match[str]] | None:
 
 
 def with_unit(text: str, number: Number) -> Hit | None:
-    """``number`` and the unit written after it, if one is."""
-    unit = _unit_after(text, number.end)
+    """``number`` and the unit written after it, if one is ("2 milhões de t": after "de" too)."""
+    of = _OF.match(text, number.end) if number.scale and number.scale != "mil" else None
+    unit = _unit_after(text, of.end() if of else number.end)
     return None if unit is None else _say(number, *unit, text)
 
 
