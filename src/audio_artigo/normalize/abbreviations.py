@@ -27,6 +27,8 @@ _NEXT_NAME = re.compile(r"[ \t\u00a0]+(?P<name>[A-ZÀ-Ý][a-zà-ÿ]+)")
 _BEFORE_NAME = re.compile(r"[ \t\u00a0]+(?:(?:da|de|do|das|dos)[ \t\u00a0]+)?[A-ZÀ-Ý0-9]")
 # After a name, a capital and a dot are an initial, not "São" or "Rua".
 _AFTER_NAME = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+[ \t\u00a0]+$")
+_AFTER_INITIAL = re.compile(r"(?<!\w)[A-Z]\.[ \t\u00a0]+$")
+_BEFORE_INITIAL = re.compile(r"[ \t\u00a0]+[A-Z]\.(?!\w)")
 
 
 @cache
@@ -81,6 +83,8 @@ def match(text: str, pos: int) -> Hit | None:
         return None
     if when == "name" and len(found.group()) == 2 and (
         _AFTER_NAME.search(text[max(0, pos - 30) : pos])  # "João S. Silva": an initial
+        or _AFTER_INITIAL.search(text[max(0, pos - 5) : pos])  # "C. S. Lewis", "J. D. Vance"
+        or _BEFORE_INITIAL.match(text, end)  # "George R. R. Martin", "D. W. Griffith"
         or (name and name.group("name").upper() in short_words())  # "a classe D. Na pesquisa": a sentence ends
     ):
         return None

@@ -13,11 +13,13 @@ Mixed-case names (iPhone, DeepSeek) and single capitals (classe C) are left
 as written, except a V, X, L, C, D or M before a full stop, which eSpeak
 would read as a Roman numeral ("no X." -> "no xis."), and an "E" after a
 word, which it would read as the conjunction ("Fórmula E" -> "Fórmula é").
+Initials before a name are spelled ("C. S. Lewis" -> "cê esse Lewis").
 A word in capitals with an accent or a cedilla is a Portuguese word, not an
 acronym ("OPÇÃO", "TÉCNICO"). In text set in capitals (a headline), the
 short words of ``data/short_words.tsv`` are read as words ("ACORDO DE PAZ"
-says "de", not "dê é"), and so is any unlisted word of five letters or more
-("TECNOLOGIA", "PACTO": the spelled acronyms that long are in the lexicon).
+says "de", not "dê é"), and any unlisted word of three letters or more is
+handed to eSpeak in lower case ("TECNOLOGIA", "SHOW"), which spells what it
+cannot say as a word.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 # A lone capital that eSpeak reads as a Roman numeral when a full stop follows
 # ("no X." -> "dez", "vitamina C." -> "cem", "D. Pedro" -> "quinhentos").
 _NUMERAL_LETTER_BEFORE_STOP = re.compile(r"(?<![\w.])[VXLCDM](?=\.(?!\w))")  # not "D.C.": eSpeak spells those
+# Initials before a surname: "C. S. Lewis", "J. R. R. Tolkien" -> "cê esse", "jota erre erre".
+_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.[ \t\u00a0]+){2,}(?=[A-ZÀ-Ý][a-zà-ÿ])")
 # A capital "E" after a word in mid-sentence is a letter (eSpeak would read the conjunction).
 _LONE_E = re.compile(r"(?<![\w.&'-])E(?![\w&'-]|\.\w)")
 _AFTER_A_WORD = re.compile(r"[^\W\d_][ \t]+$")
@@ -56,8 +60,9 @@ def _lexicon() -> dict[str, str]:
     return dict(read_table("acronyms.tsv", columns=2))
 
 
-WORD_IN_CAPITALS_MIN_LETTERS = 5
-"""In text set in capitals, an unlisted word at least this long is read as a word."""
+WORD_IN_CAPITALS_MIN_LETTERS = 3
+"""In text set in capitals, an unlisted word at least this long is handed to eSpeak as a word, in
+lower case: it reads the words it knows ("SHOW", "TECNOLOGIA") and spells what it cannot say ("SBT")."""
 
 
 @cache
@@ -66,13 +71,14 @@ def short_words() -> frozenset[str]:
 
 
 def _beside_capitals(text: str, start: int, end: int) -> bool:
-    """Whether the word before or after text[start:end] is a word in capitals (two letters or more)."""
-    before = _LETTERS.findall(text, max(0, start - 40), start)
-    after = _LETTERS.search(text, end)
-    neighbours = [before[-1]] if before else []
-    if after:
-        neighbours.append(after.group())
-    return any(len(word) >= 2 and word.isupper() for word in neighbours)
+    """Whether the nearest word before or after text[start:end] is a word in capitals.
+
+    Capital letters alone are looked past: "SKY E CLARO" is a headline ("a" or "e" is not).
+    """
+    before = [word for word in _LETTERS.findall(text, max(0, start - 40), start) if len(word) >= 2 or word.islower()]
+    after = [word for word in _LETTERS.findall(text, end, end + 40) if len(word) >= 2 or word.islower()]
+    neighbours = before[-1:] + after[:1]
+    return any(word.isupper() for word in neighbours)
 
 
 @cache
@@ -125,6 +131,9 @@ def read_acronym(word: str) -> str:
 
 
 def match(text: str, pos: int) -> Hit | None:
+    found = _INITIALS.match(text, pos)
+    if found:
+        return Hit(found.end(), spell(found.group().replace(".", "")) + " ")
     found = _NUMERAL_LETTER_BEFORE_STOP.match(text, pos)
     if found:
         return Hit(found.end(), spell(found.group()))

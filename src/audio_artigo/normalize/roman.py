@@ -26,6 +26,9 @@ _NUMERAL = re.compile(r"(?<![\w-])(?P<roman>[IVXLCDM]{1,9})(?![\w-]|\.[0-9])")
 _PREVIOUS_WORD = re.compile(r"(?P<word>[^\W\d_]+)\.?[ \t\u00a0]+$")
 _NEXT_NAME = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]+)")
 _NEXT_NOUN = re.compile(r"[ \t\u00a0]+(?P<word>[a-zà-ÿ]{3,})\b")
+_OF_A_NAME = re.compile(r"[ \t\u00a0]+(?:de|DE)[ \t\u00a0]+[A-ZÀ-Ý]")
+# How the nouns after an edition's "I" end ("I Congresso", "I Bienal", "I Fórum"), unlike English words.
+_PORTUGUESE_NOUN_ENDING = re.compile(r"(?:[aoãõ]|ão|al|um|ção)s?$")
 _DETERMINERS = frozenset("a o as os da do na no pela pelo sua seu nossa nosso esta este nesta neste desta deste".split())
 _NEXT_WORD_IN_CAPITALS = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-Ý]{3,})(?!\w)")
 _SEPARATOR = r"(?:,[ \t\u00a0]*|[ \t\u00a0]+(?:e|a|ou)[ \t\u00a0]+)"
@@ -69,7 +72,8 @@ def match(text: str, pos: int) -> Hit | None:
     if listed and listed.group("word").lower() in _COUNTING_WORDS:
         previous_word = listed.group("word")  # "séculos XIX e XX": the second counts like the first
     if is_label(text, pos):  # "Fase II", "Anexo I": names, said as cardinals ("Grupo C" is a letter)
-        return Hit(found.end(), cardinal(number)) if len(roman) > 1 or roman in "IV" else None
+        labelled = (len(roman) > 1 or roman in "IV") and roman != "XL"  # "camisa XL": a size
+        return Hit(found.end(), cardinal(number)) if labelled else None
     if previous_word.lower() in _COUNTING_WORDS:
         feminine = word_gender(previous_word.lower()) == FEMININE
         return Hit(found.end(), ordinal(number, feminine) if number <= 10 else cardinal(number))
@@ -85,6 +89,8 @@ def match(text: str, pos: int) -> Hit | None:
             return None
         feminine = name_is_feminine(previous_word.capitalize())
         return Hit(found.end(), ordinal(number, feminine) if number <= 10 else cardinal(number))
+    if len(roman) > 1 and number <= 40 and _OF_A_NAME.match(text, found.end()):
+        return Hit(found.end(), cardinal(number))  # "XV de Piracicaba", "XV de Novembro": a name with a number
     following = _NEXT_NAME.match(text, found.end())
     if following is None and capitals_allowed:
         following = _NEXT_WORD_IN_CAPITALS.match(text, found.end())
@@ -94,6 +100,8 @@ def match(text: str, pos: int) -> Hit | None:
         following = _NEXT_NOUN.match(text, found.end())
         if following and word_gender(following.group("word")) not in (FEMININE, MASCULINE):
             following = None
+    if following and roman == "I" and not _PORTUGUESE_NOUN_ENDING.search(following.group("word").lower()):
+        following = None  # "I Love Lucy", "I Will Survive": the English "I"
     if following and (len(roman) > 1 or roman == "I") and number <= 40 and not after_name:
         feminine = word_gender(following.group("word").lower()) == FEMININE
         return Hit(found.end(), ordinal(number, feminine))

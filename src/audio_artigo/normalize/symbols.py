@@ -1,7 +1,7 @@
 """Symbols read as words: "&" -> "e", "§" -> "parágrafo", "½" -> "meio", "+5" -> "mais cinco", "~50" -> "cerca de cinquenta".
 
 A lone "%" (not after a number) is "por cento"; "°" alone is left to ``units``.
-"> 50" is "mais de cinquenta"; a footnote mark glued to a word ("valor*") is dropped.
+"> 50" is "mais de cinquenta"; asterisks glued to a word ("valor*", "*não*") are dropped.
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ _SYMBOLS = {
 _SYMBOL = re.compile("|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True)))
 _BEFORE_NUMBER = {"+": "mais", "~": "cerca de", "×": "vezes", ">": "mais de", "<": "menos de", "≥": "pelo menos", "≤": "até"}
 _SIGN = re.compile(r"(?<![\w+~×<>≥≤])(?P<sign>[+~×<>≥≤])[ \t]?(?=[0-9])")
-# A footnote mark glued to a word ("o valor* inclui"): eSpeak would say "asterisco".
-_FOOTNOTE = re.compile(r"(?<=[^\W\d_])\*+(?![\w*])")
+# Asterisks glued to a word: a footnote ("o valor* inclui") or emphasis ("*não*",
+# "**crise**"): eSpeak would say "asterisco".
+_ASTERISKS = re.compile(r"(?<=[^\W\d_])\*+(?![\w*])|(?<![\w*])\*+(?=[^\W\d_])")
 
 
 def match(text: str, pos: int) -> Hit | None:
     if text.startswith("½", pos):  # "½ xícara" -> "meia xícara"
         return Hit(pos + 1, "meia" if counted_gender(text, pos + 1) == FEMININE else "meio")
-    found = _FOOTNOTE.match(text, pos)
+    found = _ASTERISKS.match(text, pos)
     if found:
         return Hit(found.end(), "")
     found = _SIGN.match(text, pos)

@@ -23,7 +23,7 @@ _URL = re.compile(
     re.ASCII,
 )
 _EMAIL = re.compile(r"(?<![\w.@+-])(?P<user>[\w.+-]{1,64})@(?P<host>[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})(?![\w@])")
-_SAID_HASHTAG = re.compile(r"(?i:\bhashtags?)[ \t\u00a0]+$")
+_SAID_HASHTAG = re.compile(r"(?i:\b(?:hash)?tags?)[ \t\u00a0]+$")
 _HASHTAG = re.compile(r"(?<![\w#&])#(?P<tag>[^\W_][\w]{0,100})")
 _HANDLE = re.compile(r"(?<![\w@.])@(?P<name>[A-Za-z0-9_]{1,30})(?![\w@])")
 _CAMEL = re.compile(r"[A-ZÀ-Ý]?[a-zà-ÿ]+|[A-ZÀ-Ý]+(?![a-zà-ÿ])|[0-9]+")
@@ -85,7 +85,7 @@ def match(text: str, pos: int) -> Hit | None:
         return Hit(end, _address(host + trimmed))
     found = _HASHTAG.match(text, pos)
     if found:
-        said = _SAID_HASHTAG.search(text, max(0, pos - 12), pos)  # "a hashtag #ForaDaqui": said once
+        said = _SAID_HASHTAG.search(text, max(0, pos - 12), pos)  # "a hashtag #ForaDaqui", "a tag #BBB": said once
         return Hit(found.end(), ("" if said else "hashtag ") + _camel_words(found.group("tag")))
     found = _HANDLE.match(text, pos)
     if found:
