@@ -40,6 +40,7 @@ def _check(text: str) -> None:
 @example("US$ 62 bilhões e 200 pessoas")
 @example("IA V")
 @example("½5")
+@example("x2,5.1")  # a version after a decimal comma, inside a name
 def test_newslike_text(text):
     _check(text)
 

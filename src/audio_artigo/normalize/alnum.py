@@ -32,7 +32,7 @@ _DOTTED = re.compile(r"(?<![\w.-])(?P<letters>[A-Z]{1,6})(?P<numbers>(?:\.[0-9]{
 def _piece(piece: str) -> str:
     if "," in piece:  # "3,8B": a decimal (its dots are thousands: "1.300,5")
         parts = piece.split(",")
-        if len(parts) == 2:
+        if len(parts) == 2 and parts[1].isdigit():
             return decimal(parts[0].replace(".", ""), parts[1])
         return " vírgula ".join(_piece(part) for part in parts)
     if "." in piece:  # "2.5", "3.1": a version
