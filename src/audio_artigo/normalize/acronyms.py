@@ -139,7 +139,7 @@ def match(text: str, pos: int) -> Hit | None:
         return Hit(found.end(), spell(found.group()))
     found = _LONE_E.match(text, pos)
     if found and _beside_capitals(text, pos, found.end()):
-        return Hit(found.end(), "e")  # a headline's "SP E RJ": the conjunction, in lower case before its neighbours are
+        return Hit(found.end(), "e")  # a headline's "SP E RJ": the conjunction, lower case like its neighbours will be
     if found and _AFTER_A_WORD.search(text, max(0, pos - 41), pos):
         return Hit(found.end(), "é")  # "Fórmula E", "vitamina E": a letter, not the conjunction
     found = _ACRONYM.match(text, pos)

@@ -41,8 +41,8 @@ def _piece(piece: str) -> str:
         if len(piece) == 3 and piece[0] == "0" and piece[1] != "0":
             return "zero " + number_words(piece[1:])  # "BR-040" -> "bê erre zero quarenta"
         return digits(piece) if piece.startswith("0") and len(piece) > 1 else number_words(piece)
-    if listed_reading(piece):
-        return listed_reading(piece)  # "Sars-CoV-2" -> "sárs ..."
+    if reading := listed_reading(piece):
+        return reading  # "Sars-CoV-2" -> "sárs cov dois"
     if len(piece) == 1:
         return spell(piece) or piece  # "G7" -> "gê sete", "GPT-4o" -> "... quatro ó"
     if piece.isupper():
