@@ -112,6 +112,11 @@ def _marked(word: str) -> bool:
     return any(_base_letter(letter) != letter for letter in word)
 
 
+def is_listed(word: str) -> bool:
+    """Whether the lexicon says how ``word`` is read."""
+    return word in _lexicon()
+
+
 def listed_reading(word: str) -> str | None:
     """The lexicon's own spoken text for ``word`` ("Sars" -> "sárs"), if it gives one."""
     entry = _lexicon().get(word)

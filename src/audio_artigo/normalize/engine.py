@@ -95,7 +95,7 @@ _TRIGGER_PARTS = (
     # "$", "&", "-", "@", "/" or a dot (IA, G20, R$, P&G, Llama-3, Sr., Fev/24), stands
     # alone (Pedro I) or comes before a number (Km 32)
     rf"(?<!\w)[{_UPPER}](?=\w*[{_UPPER}0-9$&.@/-]|(?!\w)|\w*[ \t][0-9])",
-    r"[$€£¥&%#@§°ºª½¼¾⅓⅔⅛+±×~≈<>≥≤*]",
+    r"[$€£¥&%#@§°ºª½¼¾⅓⅔⅛+±×~≈<>≥≤*=]",
     r"(?<![\w.])[-−–](?=[0-9])",
     # a lower-case word with a digit or followed by one of these: "o3", "etc.", "e-mail@",
     # "https:", "1º", "jan/24", "s/n"

@@ -19,13 +19,13 @@ from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.gender import FEMININE, counted_gender
 
 _SLASH = re.compile(r"(?<![\w/.,])(?P<a>[0-9]{1,3})/(?P<b>[0-9]{1,4})(?![\w/]|[.,][0-9])")
-_OF_AFTER = re.compile(r"[ \t]+(?:do|da|dos|das|de)\b")
+_OF_AFTER = re.compile(r"[ \t]*,?[ \t]+(?:do|da|dos|das|de)\b")  # "2/3 do orçamento", "ou 1/6, do território"
 _DATE_BEFORE = re.compile(
     r"(?:^|\W)(?:em|dia|dias|até|desde|após|entre|no|na|nesta|neste|próximo|próxima|partir de|data|prazo|"
     r"segunda|terça|quarta|quinta|sexta|sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira)[ \t(]+$",
     re.IGNORECASE,
 )
-# Set scores: "venceu por 6/4 e 7/5", "parciais de 25/20".
+# Set scores: "venceu por 6/4 e 7/5", "parciais de 25/20" (not "o prazo venceu em 2/10", a date).
 _SCORE_BEFORE = re.compile(r"\b(?:sets?|parciais|parcial|games?|tie-?breaks?|venceu por|vence por|vitória por|perdeu por|derrota por)\b", re.IGNORECASE)
 _DENOMINATORS = {
     2: ("meio", "meios"), 3: ("terço", "terços"), 4: ("quarto", "quartos"), 5: ("quinto", "quintos"),

@@ -128,6 +128,9 @@ def counted_gender(text: str, pos: int, plural: bool = False) -> str | None:
             return FEMININE  # "duas das empresas", "às duas da tarde"
         if word == "dos":
             return MASCULINE
+        head = word.split("-")[0]
+        if head != word and head.endswith("s"):
+            word = head  # "zonas-piloto", "palavras-chave": the first noun decides ("guarda-chuvas" does not)
         gender = word_gender(word)
         if gender == "adj":
             continue

@@ -105,7 +105,7 @@ def read_number(text: str, pos: int, scales: bool = True, glued: bool = False) -
 
     Unless ``glued``, a number must start a token: "x1" and "1,5"'s "5" are no numbers.
     """
-    if not glued and pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] in "_.,"):
+    if not glued and pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] in "_.,%°º"):  # "5%-7%": no minus
         return None
     found = _NUMBER.match(text, pos)
     if not found:

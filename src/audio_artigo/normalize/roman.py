@@ -26,6 +26,7 @@ _NUMERAL = re.compile(r"(?<![\w-])(?P<roman>[IVXLCDM]{1,9})(?![\w-]|\.[0-9])")
 _PREVIOUS_WORD = re.compile(r"(?P<word>[^\W\d_]+)\.?[ \t\u00a0]+$")
 _NEXT_NAME = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]+)")
 _NEXT_NOUN = re.compile(r"[ \t\u00a0]+(?P<word>[a-zà-ÿ]{3,})\b")
+_TITLE_BEFORE_NAME = re.compile(r"\b(?:rei|rainha|papa|dom|imperador|imperatriz|príncipe|princesa|czar|Pio|Leão)[ \t\u00a0]+(?:[A-ZÀ-Ý][a-zà-ÿ]+[ \t\u00a0]+)?$", re.IGNORECASE)
 _OF_A_NAME = re.compile(r"[ \t\u00a0]+(?:de|DE)[ \t\u00a0]+[A-ZÀ-Ý]")
 # How the nouns after an edition's "I" end ("I Congresso", "I Bienal", "I Fórum"), unlike English words.
 _PORTUGUESE_NOUN_ENDING = re.compile(r"(?:[aoãõ]|ão|al|um|ção)s?$")
@@ -84,9 +85,11 @@ def match(text: str, pos: int) -> Hit | None:
     after_name = len(previous_word) > 1 and previous_word[0].isupper() and (
         previous_word[1:].islower() or (capitals_allowed and _word_in_capitals(previous_word))
     )
-    if after_name and (len(roman) > 1 or roman in "IV"):
+    titled = roman == "X" and _TITLE_BEFORE_NAME.search(text, max(0, pos - 60), pos)  # "o rei Afonso X", "Pio X"
+    if after_name and (len(roman) > 1 or roman in "IV" or titled):
         if number > 40:
-            return None
+            # "Super Bowl LIX": an edition; "MIX", "CD" and other big ones are words or letters
+            return Hit(found.end(), cardinal(number)) if len(roman) > 1 and number <= 100 else None
         feminine = name_is_feminine(previous_word.capitalize())
         return Hit(found.end(), ordinal(number, feminine) if number <= 10 else cardinal(number))
     if len(roman) > 1 and number <= 40 and _OF_A_NAME.match(text, found.end()):

@@ -32,5 +32,5 @@ RULES: list[Rule] = [
     Rule("abbreviation", abbreviations.match, "ul", abbreviations.trigger_pattern()),
     Rule("roman", roman.match, "u"),
     Rule("acronym", acronyms.match, "u"),
-    Rule("symbol", symbols.match, "s"),
+    Rule("symbol", symbols.match, "s", symbols.TRIGGER),
 ]

@@ -19,6 +19,11 @@ _SYMBOLS = {
 _SYMBOL = re.compile("|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True)))
 _BEFORE_NUMBER = {"+": "mais", "~": "cerca de", "×": "vezes", ">": "mais de", "<": "menos de", "≥": "pelo menos", "≤": "até"}
 _SIGN = re.compile(r"(?<![\w+~×<>≥≤])(?P<sign>[+~×<>≥≤])[ \t]?(?=[0-9])")
+# A dash between two amounts that each say their unit.
+_RANGE_DASH = re.compile(r"(?:(?<=%)|(?<=[0-9]h)|(?<=[°º][CF]))[-–](?=[0-9])|(?<=[0-9])[-–](?=R\$|US\$|€|£)")
+TRIGGER = r"[-–](?<=(?:%|h|C|F)[-–])(?=[0-9])|[-–](?=R\$|US\$|€|£)"
+"""Range dashes the scanner would not look at ("8h-17h": after a letter)."""
+_EQUALS = re.compile(r"(?<=[0-9] )=(?= [0-9])")
 # Asterisks glued to a word: a footnote ("o valor* inclui") or emphasis ("*não*",
 # "**crise**"): eSpeak would say "asterisco".
 _ASTERISKS = re.compile(r"(?<=[^\W\d_])\*+(?![\w*])|(?<![\w*])\*+(?=[^\W\d_])")
@@ -27,6 +32,10 @@ _ASTERISKS = re.compile(r"(?<=[^\W\d_])\*+(?![\w*])|(?<![\w*])\*+(?=[^\W\d_])")
 def match(text: str, pos: int) -> Hit | None:
     if text.startswith("½", pos):  # "½ xícara" -> "meia xícara"
         return Hit(pos + 1, "meia" if counted_gender(text, pos + 1) == FEMININE else "meio")
+    if _RANGE_DASH.match(text, pos):
+        return Hit(pos + 1, " a ")  # "5%–7%", "8h-17h", "R$ 10-R$ 20"
+    if _EQUALS.match(text, pos):
+        return Hit(pos + 1, "igual a")  # "2 + 2 = 4"
     found = _ASTERISKS.match(text, pos)
     if found:
         return Hit(found.end(), "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from audio_artigo.normalize.acronyms import pronounceable, read_acronym, spell
+from audio_artigo.normalize.acronyms import is_listed, pronounceable, read_acronym, spell
 from audio_artigo.normalize.cardinals import is_digits, number_words
 from audio_artigo.normalize.engine import Hit
 
@@ -31,6 +31,9 @@ _SEPARATORS = {".": "ponto", "/": "barra", "-": "hífen", "_": "underline", "?":
                "=": "igual", "&": "e", "#": "cerquilha", "%": "por cento", "~": "til", "+": "mais"}
 
 
+_ONE_SYLLABLE = re.compile(r"[bcdfghjklmnpqrstvwxz][aeiou][bcdfghjklmnpqrstvwxz]")
+
+
 def _name(part: str) -> str:
     """One name between separators: a number, a word, or letters spelled."""
     if is_digits(part):
@@ -42,9 +45,13 @@ def _name(part: str) -> str:
         return "dáblio dáblio dáblio"
     if lower in ("com", "gov", "org", "net", "edu", "info"):
         return lower
-    # short names that Portuguese cannot pronounce are initials ("ibge", "stf", "br");
-    # longer ones are brands and words, which eSpeak reads well enough ("youtube")
-    if len(lower) <= 4 and not pronounceable(lower):
+    # short names are read as the acronym lexicon says ("mec"); unlisted, those that
+    # Portuguese cannot pronounce are initials ("ibge", "stf", "br") unless they are
+    # one syllable ("leg"); longer ones are brands and words, which eSpeak reads well
+    # enough ("youtube")
+    if len(lower) <= 4 and is_listed(lower.upper()):
+        return read_acronym(lower.upper())
+    if len(lower) <= 4 and not pronounceable(lower) and not _ONE_SYLLABLE.fullmatch(lower):
         return spell(lower) or lower
     return lower
 
