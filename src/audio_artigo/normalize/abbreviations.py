@@ -15,13 +15,10 @@ from functools import cache
 
 from audio_artigo.normalize.acronyms import short_words
 from audio_artigo.normalize.engine import Hit, at_end
-from audio_artigo.normalize.gender import FEMININE, MASCULINE, name_is_feminine, word_gender
+from audio_artigo.normalize.gender import FEMININE, MASCULINE, determiner, name_is_feminine, word_before, word_gender
 from audio_artigo.normalize.tables import read_table
 
 _SEEN_BY_SCANNER = re.compile(r"\w*[.@:º°/]")
-_WORD_BEFORE = re.compile(r"(?<!\w)([^\W\d_]+)[ \t\u00a0]+$")
-_FEMININE_DETERMINERS = frozenset("a à as da na pela uma esta essa nesta nessa desta dessa".split())
-_MASCULINE_DETERMINERS = frozenset("o ao os do no pelo um este esse neste nesse deste desse".split())
 _BEFORE_NUMBER = re.compile(r"[ \t\u00a0]*[0-9]")
 _NEXT_NAME = re.compile(r"[ \t\u00a0]+(?P<name>[A-ZÀ-Ý][a-zà-ÿ]+)")
 _BEFORE_NAME = re.compile(r"[ \t\u00a0]+(?:(?:da|de|do|das|dos)[ \t\u00a0]+)?[A-ZÀ-Ý0-9]")
@@ -58,13 +55,11 @@ def trigger_pattern() -> str | None:
 def _feminine_here(text: str, pos: int, name: re.Match[str] | None) -> bool:
     """Whether the abbreviation at ``pos`` reads feminine: by the word before it ("a Sen.",
     "a temperatura máx."), or else by the name after it ("D. Maria")."""
-    before = _WORD_BEFORE.search(text, max(0, pos - 30), pos)
-    if before:
-        word = before.group(1).lower()
-        if word in _FEMININE_DETERMINERS:
-            return True
-        if word in _MASCULINE_DETERMINERS:
-            return False
+    word = word_before(text, pos)
+    if word:
+        article = determiner(word)
+        if article:
+            return article[0] == FEMININE
         if not name and word_gender(word) in (FEMININE, MASCULINE):
             return word_gender(word) == FEMININE  # "a temperatura máx."
     return bool(name) and name_is_feminine(name.group("name"))

@@ -7,8 +7,9 @@ adjectives that do not inflect ("grandes", "principais") are looked through,
 noun decides: first from the lexicon ``data/nouns.tsv`` (its singular too),
 then from its ending (``data/noun_suffixes.tsv``: -a, -ção, -dade... are
 feminine), masculine otherwise. A count of two or more counts a plural
-noun: a singular word after it is none ("2024 marca o centenário"), and
-such a number is masculine unless it is part of a bigger count said before
+noun: a singular word after it is none ("2024 marca o centenário"), a
+plural article before it decides (``data/determiners.tsv``: "as 500
+melhores"), and such a number is masculine unless it is part of a bigger count said before
 ("Das 40 vagas, 21 são..."). A number after a noun of
 ``data/label_nouns.tsv`` is a name ("a linha 2 opera"): masculine.
 """
@@ -41,8 +42,7 @@ _ANTECEDENT = re.compile(
     r"(?<!\w)(?P<article>das|dos|as|os)[ \t]+(?P<count>[0-9]{1,3}(?:\.[0-9]{3})*)[ \t]+[^\W\d_]+s\b[^.;:!?]*$",
     re.IGNORECASE,
 )
-# "as 500 melhores", "das 2 principais": the article before a count says its gender.
-_ARTICLE_BEFORE = re.compile(r"(?<!\w)(?P<article>as|às|das|nas|pelas|estas|essas|suas|nossas|os|aos|dos|nos|pelos|estes|esses|seus|nossos)[ \t]+$", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"(?<!\w)([^\W\d_]{1,40})[ \t\u00a0]+$")
 _TIME_OF_DAY = re.compile(r"[ \t]+(?:manhã|tarde|noite|madrugada)\b")
 _LOOKAHEAD_WORDS = 4
 
@@ -151,9 +151,29 @@ def antecedent_gender(text: str, start: int, value: float) -> str | None:
     return MASCULINE if found.group("article").lower().endswith("os") else FEMININE  # the article says it
 
 
+@cache
+def _determiners() -> dict[str, tuple[str, str]]:
+    return {word: (gender, number) for word, gender, number in read_table("determiners.tsv", columns=3)}
+
+
+def determiner(word: str) -> tuple[str, str] | None:
+    """The gender ("f", "m") and number ("s", "p") an article or possessive gives what follows; None if ``word`` is none."""
+    return _determiners().get(word.lower())
+
+
+def word_before(text: str, start: int) -> str | None:
+    """The word right before ``start`` (a space apart), in lower case; None if there is none."""
+    found = _WORD_BEFORE.search(text, max(0, start - 41), start)
+    return found.group(1).lower() if found else None
+
+
+def determiner_before(text: str, start: int) -> tuple[str, str] | None:
+    """The article or possessive right before ``start`` ("as 500 melhores"), as ``determiner`` says it."""
+    word = word_before(text, start)
+    return determiner(word) if word else None
+
+
 def article_gender(text: str, start: int) -> str | None:
     """The gender a plural article right before the number at ``start`` gives it ("as 500 melhores"); None if none."""
-    found = _ARTICLE_BEFORE.search(text, max(0, start - 10), start)
-    if found is None:
-        return None
-    return MASCULINE if found.group("article").lower().endswith("os") else FEMININE
+    found = determiner_before(text, start)
+    return found[0] if found and found[1] == "p" else None

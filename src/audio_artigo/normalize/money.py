@@ -15,12 +15,11 @@ from functools import cache
 
 from audio_artigo.normalize.cardinals import cardinal
 from audio_artigo.normalize.engine import Hit
-from audio_artigo.normalize.numbers import Number, read_number
+from audio_artigo.normalize.numbers import RANGE_DASH, Number, read_number
 from audio_artigo.normalize.tables import read_table
 from audio_artigo.normalize.units import unit_name
 
 
-_RANGE_DASH = re.compile(r"[-–](?=[0-9])")
 _PER = re.compile(r"/(?P<per>[^\W\d_]{1,12}[²³]?)(?![\w/])")
 
 
@@ -63,7 +62,7 @@ def match(text: str, pos: int) -> Hit | None:
 
 def _range(text: str, first: Number, symbol: str) -> Hit | None:
     """"R$ 10–15" -> "dez a quinze reais": the currency said once, after the second amount."""
-    if not _RANGE_DASH.match(text, first.end) or first.fraction or first.scale:
+    if not RANGE_DASH.match(text, first.end) or first.fraction or first.scale:
         return None
     second = read_number(text, first.end + 1, glued=True)
     if second is None or _glued(text, second.end):

@@ -32,6 +32,8 @@ _SCALE_WORDS = {
 # "2.0", "192.168.0.1": dots that are not thousands separators.
 _DOTTED = re.compile(r"(?:\.[0-9]{1,12}){1,6}(?![0-9])")
 # "2010-2020", "10–15": a range; the second number must not be glued to more text.
+RANGE_DASH = re.compile(r"[-–](?=[0-9])")
+"""A dash between two numbers ("50-80 mm", "R$ 10–15")."""
 _RANGE = re.compile(r"[-–](?P<second>0|[1-9][0-9]{0,3})(?![0-9]|[.,][0-9]|[^\W\d_])")
 _FORMATION = re.compile(r"(?:-[0-9]){2,3}(?![0-9]|[-.,][0-9]|[^\W\d_])")
 # Followed by a letter, the digits belong to another kind of token (5G, 14h30, 1º).

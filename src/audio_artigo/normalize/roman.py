@@ -20,7 +20,7 @@ import re
 from audio_artigo.normalize.acronyms import short_words
 from audio_artigo.normalize.cardinals import cardinal, ordinal
 from audio_artigo.normalize.engine import Hit
-from audio_artigo.normalize.gender import FEMININE, MASCULINE, is_label, name_is_feminine, word_gender
+from audio_artigo.normalize.gender import FEMININE, MASCULINE, determiner, is_label, name_is_feminine, word_gender
 
 _NUMERAL = re.compile(r"(?<![\w-])(?P<roman>[IVXLCDM]{1,9})(?![\w-]|\.[0-9])")
 _PREVIOUS_WORD = re.compile(r"(?P<word>[^\W\d_]+)\.?[ \t\u00a0]+$")
@@ -30,7 +30,6 @@ _TITLE_BEFORE_NAME = re.compile(r"\b(?:rei|rainha|papa|dom|imperador|imperatriz|
 _OF_A_NAME = re.compile(r"[ \t\u00a0]+(?:de|DE)[ \t\u00a0]+[A-ZÀ-Ý]")
 # How the nouns after an edition's "I" end ("I Congresso", "I Bienal", "I Fórum"), unlike English words.
 _PORTUGUESE_NOUN_ENDING = re.compile(r"(?:[aoãõ]|ão|al|um|ção)s?$")
-_DETERMINERS = frozenset("a o as os da do na no pela pelo sua seu nossa nosso esta este nesta neste desta deste".split())
 _NEXT_WORD_IN_CAPITALS = re.compile(r"[ \t\u00a0]+(?P<word>[A-ZÀ-Ý]{3,})(?!\w)")
 _SEPARATOR = r"(?:,[ \t\u00a0]*|[ \t\u00a0]+(?:e|a|ou)[ \t\u00a0]+)"
 _LISTED_AFTER = re.compile(rf"(?P<word>[^\W\d_]+)\.?[ \t\u00a0]+[IVXLCDM]+(?:{_SEPARATOR}[IVXLCDM]+)*{_SEPARATOR}$")
@@ -99,7 +98,7 @@ def match(text: str, pos: int) -> Hit | None:
         following = _NEXT_WORD_IN_CAPITALS.match(text, found.end())
         if following and not _word_in_capitals(following.group("word")):
             following = None
-    if following is None and previous_word.lower() in _DETERMINERS:  # "a sua XXXV edição"
+    if following is None and determiner(previous_word):  # "a sua XXXV edição"
         following = _NEXT_NOUN.match(text, found.end())
         if following and word_gender(following.group("word")) not in (FEMININE, MASCULINE):
             following = None

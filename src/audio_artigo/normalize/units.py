@@ -19,11 +19,10 @@ from collections import defaultdict
 from functools import cache
 
 from audio_artigo.normalize.engine import Hit, at_end
-from audio_artigo.normalize.numbers import Number, read_number
+from audio_artigo.normalize.numbers import RANGE_DASH, Number, read_number
 from audio_artigo.normalize.tables import read_table
 
 
-_RANGE_DASH = re.compile(r"[-–](?=[0-9])")
 _OF = re.compile(r"[ \t\u00a0]+de(?=[ \t\u00a0])")
 TRIGGER = r"por(?=[ \t][^\W\d_]{1,4}[²³]?(?![\w/]))"
 """A unit after "por" with no number before it ("R$ 5 por kg"), which the scanner would not look at."""
@@ -121,7 +120,7 @@ def _per_unit(text: str, pos: int) -> Hit | None:
 
 def _range_with_unit(text: str, first: Number) -> Hit | None:
     """"50-80 mm" -> "cinquenta a oitenta milímetros", "2-3 t" -> "duas a três toneladas"."""
-    if not _RANGE_DASH.match(text, first.end):
+    if not RANGE_DASH.match(text, first.end):
         return None
     second = read_number(text, first.end + 1, glued=True)
     unit = _unit_after(text, second.end) if second else None
