@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from audio_artigo.cast import VoiceRequest, choose_cast
+from audio_artigo.voices.cast import VoiceRequest, choose_cast
 from audio_artigo.errors import PublishError
 from audio_artigo.model import Episode
 from audio_artigo.synthesis.cache import ClipCache
@@ -65,7 +65,7 @@ def available_cpus() -> int:
 
 def build(articles: list[Path], options: BuildOptions, reporter: Reporter | None = None) -> list[Episode]:
     """Build and publish one episode per article; voices are chosen and loaded once."""
-    from audio_artigo.podcast_config import load_config
+    from audio_artigo.podcast.config import load_config
 
     reporter = reporter or QuietReporter()
     out_dir = Path(options.out_dir)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audio_artigo import transcript
+from audio_artigo.podcast import transcript
 from audio_artigo.assembly import mp3
 from audio_artigo.assembly.id3 import TagInfo, write_tags
 from audio_artigo.assembly.loudness import (
@@ -35,15 +35,15 @@ from audio_artigo.assembly.loudness import (
     step_samples,
 )
 from audio_artigo.atomicio import temp_path_for
-from audio_artigo.cast import Cast
+from audio_artigo.voices.cast import Cast
 from audio_artigo.errors import InputError, PublishError, SynthesisError
 from audio_artigo.model import ChapterMark, Cue, Episode, StagedEpisode
 from audio_artigo.normalize import load_lexicon, normalize
-from audio_artigo.plan import Line, plan
-from audio_artigo.publish import publish
-from audio_artigo.reader import read_article
-from audio_artigo.segmenter import segment
-from audio_artigo.sentences import split_sentences
+from audio_artigo.reading.plan import Line, plan
+from audio_artigo.podcast.publish import publish
+from audio_artigo.sources.reader import read_article
+from audio_artigo.reading.segmenter import segment
+from audio_artigo.reading.sentences import split_sentences
 from audio_artigo.synthesis.cache import BrokenEntry, ClipAudio, ClipCache, EncodedClip, key_for
 from audio_artigo.synthesis.pool import EncodeJob, Pool, SynthesisJob
 

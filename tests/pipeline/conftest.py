@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from audio_artigo.build import BuildOptions, build
-from audio_artigo.cast import VoiceRequest
+from audio_artigo.voices.cast import VoiceRequest
 from audio_artigo.synthesis import pool
 from audio_artigo.synthesis.piper_engine import PiperModel
 

@@ -233,7 +233,7 @@ def test_a_damaged_model_copy_is_made_again(tmp_path, cli_env, damage):
 def test_quotations_are_read_by_the_second_speaker_of_a_multi_speaker_voice(tmp_path, monkeypatch, piper_calls):
     """In-process build (one worker) observing the real Piper calls: who said what."""
     from audio_artigo.build import BuildOptions, build
-    from audio_artigo.cast import VoiceRequest
+    from audio_artigo.voices.cast import VoiceRequest
 
     monkeypatch.setenv("AUDIO_ARTIGO_VOICES_DIR", str(tmp_path / "voices"))
     article = tmp_path / "citacao.md"
@@ -319,7 +319,7 @@ def test_an_unreadable_voice_exits_2_naming_the_file(tmp_path, cli_env, damage):
 
 def test_the_lexicon_named_in_podcast_toml_is_applied_and_build_lexicon_overrides_it(tmp_path, piper_calls):
     from audio_artigo.build import BuildOptions, build
-    from audio_artigo.cast import VoiceRequest
+    from audio_artigo.voices.cast import VoiceRequest
 
     out = tmp_path / "out"
     out.mkdir()
@@ -365,7 +365,7 @@ def test_a_news_page_is_read_without_its_navigation_aside_or_footer(tmp_path, cl
 
 def test_quotations_are_read_by_the_quote_voice_when_one_is_given(tmp_path, piper_calls):
     from audio_artigo.build import BuildOptions, build
-    from audio_artigo.cast import VoiceRequest
+    from audio_artigo.voices.cast import VoiceRequest
 
     article = tmp_path / "fala.txt"
     article.write_text("Fala\n\n“Não vamos recuar”, disse a ministra.\n", encoding="utf-8")

@@ -1,7 +1,7 @@
 """Planning: sentences become clips, long ones split at clauses, pauses follow the structure."""
 
 from audio_artigo.model import Chapter, Script, Segment
-from audio_artigo.plan import MAX_CLIP_CHARS, PAUSE_CHAPTER, PAUSE_SENTENCE, PAUSE_TITLE, PAUSE_VOICE_CHANGE, plan, split_long
+from audio_artigo.reading.plan import MAX_CLIP_CHARS, PAUSE_CHAPTER, PAUSE_SENTENCE, PAUSE_TITLE, PAUSE_VOICE_CHANGE, plan, split_long
 
 
 def naive_sentences(text):

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from audio_artigo.build import BuildOptions, build
-from audio_artigo.cast import VoiceRequest
+from audio_artigo.voices.cast import VoiceRequest
 from audio_artigo.synthesis import piper_engine, pool
 from tests.conftest import TINY_VOICE
 from tests.pipeline.conftest import build_note

@@ -3,7 +3,7 @@
 import json
 
 from audio_artigo.model import ChapterMark, Cue
-from audio_artigo.transcript import json_chapters, webvtt
+from audio_artigo.podcast.transcript import json_chapters, webvtt
 
 
 def test_webvtt_marks_speakers_and_escapes_markup():

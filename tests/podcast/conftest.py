@@ -13,8 +13,8 @@ import pytest
 from lxml import etree
 
 from audio_artigo.atomicio import is_temporary
-from audio_artigo.catalogue import CATALOGUE_NAME
-from audio_artigo.feed import PODCAST
+from audio_artigo.podcast.catalogue import CATALOGUE_NAME
+from audio_artigo.podcast.feed import PODCAST
 
 
 @pytest.fixture

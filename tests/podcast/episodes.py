@@ -18,7 +18,7 @@ from mutagen.mp3 import MP3
 
 from audio_artigo.atomicio import temp_path_for
 from audio_artigo.model import ChapterMark, Episode, StagedEpisode
-from audio_artigo.podcast_config import xml_safe
+from audio_artigo.podcast.config import xml_safe
 
 SAMPLE_RATE = 22050
 

@@ -17,7 +17,7 @@ from typing import Iterator
 import httpx
 import uvicorn
 
-from audio_artigo.server import make_app
+from audio_artigo.podcast.server import make_app
 
 
 @contextlib.contextmanager

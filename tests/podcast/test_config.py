@@ -14,8 +14,8 @@ from PIL import Image
 
 from audio_artigo.cli import main
 from audio_artigo.errors import ConfigError
-from audio_artigo.feed import write_feed
-from audio_artigo.podcast_config import (
+from audio_artigo.podcast.feed import write_feed
+from audio_artigo.podcast.config import (
     DEFAULT_BASE_URL,
     PodcastConfig,
     load_config,
@@ -23,7 +23,7 @@ from audio_artigo.podcast_config import (
     write_default_config,
     xml_safe,
 )
-from audio_artigo.publish import publish
+from audio_artigo.podcast.publish import publish
 
 from .episodes import stage_episode
 

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from lxml import etree, html
 from mutagen.mp3 import MP3
 
-from audio_artigo.catalogue import PublishedEpisode
-from audio_artigo.feed import ITUNES, PODCAST, render_feed
+from audio_artigo.podcast.catalogue import PublishedEpisode
+from audio_artigo.podcast.feed import ITUNES, PODCAST, render_feed
 from audio_artigo.model import ChapterMark, Episode
-from audio_artigo.podcast_config import PODCAST_GUID_NAMESPACE, PodcastConfig, xml_safe
-from audio_artigo.publish import publish
+from audio_artigo.podcast.config import PODCAST_GUID_NAMESPACE, PodcastConfig, xml_safe
+from audio_artigo.podcast.publish import publish
 
 from .episodes import chapter_frames, stage_episode
 
@@ -196,7 +196,7 @@ def test_file_names_are_percent_encoded_in_urls(out_dir):
 def test_the_page_says_who_reads_each_episode_and_marks_drafts():
     from dataclasses import replace
 
-    from audio_artigo.site import render_index
+    from audio_artigo.podcast.site import render_index
 
     piper = _in_memory_episode("Piper", "Lead", "Capítulo")
     piper = replace(piper, episode=replace(piper.episode, voice="pt_BR-faber-medium", quote_voice="pt_BR-cadu-medium"))

@@ -9,8 +9,8 @@ import pytest
 from lxml import html
 from mutagen.mp3 import MP3
 
-from audio_artigo.podcast_config import PodcastConfig
-from audio_artigo.publish import publish
+from audio_artigo.podcast.config import PodcastConfig
+from audio_artigo.podcast.publish import publish
 
 from .episodes import stage_episode
 from .servers import serve_command

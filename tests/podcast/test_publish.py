@@ -13,10 +13,10 @@ import podcastparser
 import pytest
 from lxml import etree
 
-import audio_artigo.publish as publish_module
-from audio_artigo.catalogue import CATALOGUE_NAME, Catalogue
+import audio_artigo.podcast.publish as publish_module
+from audio_artigo.podcast.catalogue import CATALOGUE_NAME, Catalogue
 from audio_artigo.errors import PublishError
-from audio_artigo.publish import STALE_TEMP_SECONDS, publish
+from audio_artigo.podcast.publish import STALE_TEMP_SECONDS, publish
 
 from .conftest import assert_consistent
 from .episodes import stage_episode

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audio_artigo.podcast_config import PodcastConfig
-from audio_artigo.publish import publish
+from audio_artigo.podcast.config import PodcastConfig
+from audio_artigo.podcast.publish import publish
 
 from .episodes import stage_episode
 from .servers import header, raw_get, server_thread
@@ -197,7 +197,7 @@ def test_an_absolute_form_target_is_confined_too(site):
 
 def test_serve_refuses_a_missing_folder(tmp_path):
     from audio_artigo.errors import InputError
-    from audio_artigo.server import serve
+    from audio_artigo.podcast.server import serve
 
     with pytest.raises(InputError, match="no such folder"):
         serve(Path(tmp_path / "missing"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audio_artigo.clutter import remove_clutter
+from audio_artigo.reading.clutter import remove_clutter
 from audio_artigo.model import Article, Script
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -3,7 +3,7 @@ article's own text stays."""
 
 from __future__ import annotations
 
-from audio_artigo.clutter import remove_clutter
+from audio_artigo.reading.clutter import remove_clutter
 from audio_artigo.model import Block, Section
 
 

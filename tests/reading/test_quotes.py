@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from audio_artigo.model import Block
-from audio_artigo.quotes import quote_paragraphs, split_quotes
+from audio_artigo.reading.quotes import quote_paragraphs, split_quotes
 
 from .conftest import read_cases
 

@@ -9,7 +9,7 @@ import pytest
 
 from audio_artigo.errors import InputError
 from audio_artigo.model import Block, Section
-from audio_artigo.reader import read_article
+from audio_artigo.sources.reader import read_article
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from audio_artigo.model import Article, Block, Section
-from audio_artigo.reader import read_article
-from audio_artigo.segmenter import segment
-from audio_artigo.sentences import split_sentences
+from audio_artigo.sources.reader import read_article
+from audio_artigo.reading.segmenter import segment
+from audio_artigo.reading.sentences import split_sentences
 
 from .conftest import expected_words, script_words
 

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from audio_artigo.errors import InputError
 from audio_artigo.model import Article, Block, Section
-from audio_artigo.quotes import split_quotes
-from audio_artigo.reader import read_article
-from audio_artigo.segmenter import segment
-from audio_artigo.sentences import split_sentences
+from audio_artigo.reading.quotes import split_quotes
+from audio_artigo.sources.reader import read_article
+from audio_artigo.reading.segmenter import segment
+from audio_artigo.reading.sentences import split_sentences
 
 from .conftest import expected_words, script_words, words
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from audio_artigo.cli import cli
 from audio_artigo.model import Article, Block, Section
-from audio_artigo.reader import read_article
-from audio_artigo.segmenter import segment
+from audio_artigo.sources.reader import read_article
+from audio_artigo.reading.segmenter import segment
 
 from .conftest import DATA, expected_words, script_words, words
 

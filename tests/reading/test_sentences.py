@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audio_artigo.sentences import split_sentences
+from audio_artigo.reading.sentences import split_sentences
 
 from .conftest import read_cases
 

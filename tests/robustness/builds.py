@@ -30,8 +30,8 @@ import psutil
 from lxml import etree
 
 from audio_artigo.atomicio import is_temporary
-from audio_artigo.catalogue import CATALOGUE_NAME
-from audio_artigo.server import published_file
+from audio_artigo.podcast.catalogue import CATALOGUE_NAME
+from audio_artigo.podcast.server import published_file
 from tests.conftest import ROOT, TINY_VOICE
 from tests.podcast.conftest import assert_feed_valid, file_name
 from tests.pipeline.conftest import UNREACHABLE_REPOSITORY

@@ -16,7 +16,7 @@ import sqlite3
 
 from lxml import etree
 
-from audio_artigo.catalogue import CATALOGUE_NAME
+from audio_artigo.podcast.catalogue import CATALOGUE_NAME
 
 from .builds import check_published_state, published_in, run
 from .scale import scaled

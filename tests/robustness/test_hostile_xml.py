@@ -23,8 +23,8 @@ import podcastparser
 from lxml import etree
 from mutagen.id3 import ID3
 
-from audio_artigo.podcast_config import xml_safe
-from audio_artigo.reader import read_article
+from audio_artigo.podcast.config import xml_safe
+from audio_artigo.sources.reader import read_article
 
 from .builds import Site, run
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audio_artigo.errors import InputError
-from audio_artigo.reader import read_article
+from audio_artigo.sources.reader import read_article
 from tests.reading.test_reading_properties import FRAGMENTS, any_character
 
 CHARACTER_REFERENCES = [

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from voice_repository import final_files, part_files
 
-from audio_artigo import download, voices
+from audio_artigo.voices import download
+from audio_artigo.voices import local
 from audio_artigo.errors import DownloadError, VoiceError, VoiceNotFound
 
 TINY = "pt_BR-tiny-x_low"
@@ -22,7 +23,7 @@ TINY_MULTI = "pt_BR-tinymulti-x_low"
 
 def assert_nothing_installed(folder: Path, name: str = TINY) -> None:
     assert final_files(folder, name) == []
-    assert voices.installed(folder) == []
+    assert local.installed(folder) == []
 
 
 def test_good_download_installs_a_voice_that_verifies_and_speaks(tiny_repository, voices_folder, tiny_voice):
@@ -33,7 +34,7 @@ def test_good_download_installs_a_voice_that_verifies_and_speaks(tiny_repository
     assert files.model == voices_folder / f"{TINY}.onnx"
     assert files.model.read_bytes() == tiny_voice.read_bytes()
     assert part_files(voices_folder) == []
-    info = voices.verify(files)
+    info = local.verify(files)
     assert (info.sample_rate, info.num_speakers, info.language, info.quality) == (16000, 1, "pt_BR", "x_low")
     assert info.sha256 == hashlib.sha256(tiny_voice.read_bytes()).hexdigest()
     record = json.loads(files.record.read_text())
@@ -48,7 +49,7 @@ def test_good_download_installs_a_voice_that_verifies_and_speaks(tiny_repository
 
 def test_multi_speaker_voice_keeps_its_speakers(tiny_repository, voices_folder):
     files = download.download_voice(TINY_MULTI, voices_folder, repo_url=tiny_repository.url, progress=False)
-    info = voices.verify(files)
+    info = local.verify(files)
     assert info.num_speakers == 2
     assert info.speaker_id_map == {"narrador": 0, "citacao": 1}
 
@@ -57,7 +58,7 @@ def test_the_repository_url_comes_from_the_environment(tiny_repository, voices_f
     monkeypatch.setenv("AUDIO_ARTIGO_VOICES_URL", tiny_repository.url + "/")
     assert download.repo_url() == tiny_repository.url
     download.download_voice(TINY, voices_folder, progress=False)
-    assert voices.resolve(TINY, voices_folder).model.exists()
+    assert local.resolve(TINY, voices_folder).model.exists()
 
 
 def test_the_official_repository_is_pinned(monkeypatch):
@@ -105,14 +106,14 @@ def test_dropped_connection_keeps_a_part_that_the_next_try_resumes(tiny_reposito
     kept = part.stat().st_size
     assert 0 < kept < tiny_voice.stat().st_size
     with pytest.raises(VoiceNotFound, match="interrupted"):
-        voices.resolve(TINY, voices_folder)
+        local.resolve(TINY, voices_folder)
 
     download.download_voice(TINY, voices_folder, repo_url=tiny_repository.url, progress=False)
 
     assert tiny_repository.requests_for(TINY)[-1].range == f"bytes={kept}-"
     assert (voices_folder / f"{TINY}.onnx").read_bytes() == tiny_voice.read_bytes()
     assert part_files(voices_folder) == []
-    voices.verify(voices.resolve(TINY, voices_folder))
+    local.verify(local.resolve(TINY, voices_folder))
 
 
 @pytest.mark.parametrize("fault", ["range-from-zero", "ignore-range"])
@@ -199,7 +200,7 @@ def test_ensure_voice_returns_an_installed_voice_without_the_network(tiny_reposi
 
 def test_ensure_voice_downloads_a_missing_voice(tiny_repository, voices_folder):
     files = download.ensure_voice(TINY, voices_folder, repo_url=tiny_repository.url)
-    voices.verify(files)
+    local.verify(files)
 
 
 def test_ensure_voice_offline_does_not_download(tiny_repository, voices_folder):
@@ -223,7 +224,7 @@ def test_downloading_again_repairs_a_broken_install(tiny_repository, voices_fold
     files.model.write_bytes(b"junk")
     download.download_voice(TINY, voices_folder, repo_url=tiny_repository.url, progress=False)
     assert files.model.read_bytes() == tiny_voice.read_bytes()
-    voices.verify(files)
+    local.verify(files)
 
 
 def test_two_builds_fetching_the_same_voice_download_it_once(tiny_repository, voices_folder):
@@ -244,7 +245,7 @@ def test_two_builds_fetching_the_same_voice_download_it_once(tiny_repository, vo
     assert errors == []
     assert len(results) == 2
     assert len(tiny_repository.requests_for(TINY)) == 1
-    voices.verify(results[0])
+    local.verify(results[0])
 
 
 def test_available_voices_filters_by_language(tiny_repository):

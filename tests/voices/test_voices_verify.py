@@ -1,4 +1,4 @@
-"""voices.resolve / verify / installed / remove on voices broken in every way a download can break them."""
+"""local.resolve / verify / installed / remove on voices broken in every way a download can break them."""
 
 from __future__ import annotations
 
@@ -11,25 +11,25 @@ from pathlib import Path
 
 import pytest
 
-from audio_artigo import voices
+from audio_artigo.voices import local
 from audio_artigo.errors import VoiceError, VoiceNotFound
 
 TINY = "pt_BR-tiny-x_low"
 
 
 @pytest.fixture
-def installed_tiny(voices_folder: Path, tiny_voice: Path) -> voices.VoiceFiles:
+def installed_tiny(voices_folder: Path, tiny_voice: Path) -> local.VoiceFiles:
     """The tiny voice copied into the voices folder by hand (no install record)."""
     voices_folder.mkdir()
     shutil.copyfile(tiny_voice, voices_folder / f"{TINY}.onnx")
     shutil.copyfile(f"{tiny_voice}.json", voices_folder / f"{TINY}.onnx.json")
-    return voices.resolve(TINY, voices_folder)
+    return local.resolve(TINY, voices_folder)
 
 
-def broken_message(files: voices.VoiceFiles) -> str:
+def broken_message(files: local.VoiceFiles) -> str:
     """verify's error, checked to be one line that names the file and says how to fix it."""
     with pytest.raises(VoiceError) as caught:
-        voices.verify(files)
+        local.verify(files)
     message = str(caught.value)
     assert "\n" not in message
     assert message.endswith(f"re-download it with `audio-artigo voices download {files.name}`")
@@ -37,27 +37,27 @@ def broken_message(files: voices.VoiceFiles) -> str:
 
 
 def test_the_tiny_voices_verify(tiny_voice, tiny_multi_voice):
-    info = voices.verify(voices.resolve(str(tiny_voice)))
+    info = local.verify(local.resolve(str(tiny_voice)))
     assert (info.name, info.language, info.quality) == (TINY, "pt_BR", "x_low")
     assert (info.sample_rate, info.num_speakers, info.espeak_voice) == (16000, 1, "pt-br")
     assert info.size == tiny_voice.stat().st_size and info.sha256 is None
-    multi = voices.verify(voices.resolve(str(tiny_multi_voice)))
+    multi = local.verify(local.resolve(str(tiny_multi_voice)))
     assert multi.num_speakers == 2 and multi.speaker_id_map == {"narrador": 0, "citacao": 1}
 
 
 def test_verify_is_fast(tiny_voice):
-    files = voices.resolve(str(tiny_voice))
-    voices.verify(files)
+    files = local.resolve(str(tiny_voice))
+    local.verify(files)
     started = time.perf_counter()
     for _ in range(10):
-        voices.verify(files)
+        local.verify(files)
     assert (time.perf_counter() - started) / 10 < 0.05
 
 
 def test_verify_never_loads_onnxruntime(tiny_voice):
     script = (
-        "import sys; from audio_artigo import voices; "
-        f"voices.verify(voices.resolve({str(tiny_voice)!r})); "
+        "import sys; from audio_artigo.voices import local; "
+        f"local.verify(local.resolve({str(tiny_voice)!r})); "
         "print('onnxruntime' in sys.modules, 'piper' in sys.modules)"
     )
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -146,7 +146,7 @@ def test_an_onnx_model_without_pipers_inputs(installed_tiny):
 
 def test_the_hand_made_model_is_read_like_a_real_one(installed_tiny):
     installed_tiny.model.write_bytes(onnx_model_with_inputs("input", "input_lengths", "scales"))
-    assert voices.verify(installed_tiny).num_speakers == 1
+    assert local.verify(installed_tiny).num_speakers == 1
 
 
 def test_speaker_counts_must_agree(installed_tiny, tiny_multi_voice):
@@ -158,7 +158,7 @@ def test_speaker_counts_must_agree(installed_tiny, tiny_multi_voice):
     assert "no speaker input" in broken_message(installed_tiny)
 
 
-def write_record(files: voices.VoiceFiles, model_size: int, sha256: str = "ab" * 32) -> None:
+def write_record(files: local.VoiceFiles, model_size: int, sha256: str = "ab" * 32) -> None:
     record = {
         "voice": files.name,
         "files": {
@@ -171,7 +171,7 @@ def write_record(files: voices.VoiceFiles, model_size: int, sha256: str = "ab" *
 
 def test_the_install_record_gives_the_sha256(installed_tiny):
     write_record(installed_tiny, installed_tiny.model.stat().st_size)
-    assert voices.verify(installed_tiny).sha256 == "ab" * 32
+    assert local.verify(installed_tiny).sha256 == "ab" * 32
 
 
 def test_a_size_that_differs_from_the_install_record(installed_tiny):
@@ -187,35 +187,35 @@ def test_an_unreadable_install_record(installed_tiny):
 
 
 def test_resolve_by_name_and_by_path(installed_tiny, voices_folder, tiny_voice):
-    assert voices.resolve(TINY, voices_folder) == installed_tiny
-    by_path = voices.resolve(str(tiny_voice))
+    assert local.resolve(TINY, voices_folder) == installed_tiny
+    by_path = local.resolve(str(tiny_voice))
     assert (by_path.name, by_path.model, by_path.config) == (TINY, tiny_voice, Path(f"{tiny_voice}.json"))
 
 
 def test_resolve_uses_the_voices_folder_from_the_environment(installed_tiny):
-    assert voices.voices_dir() == installed_tiny.model.parent
-    assert voices.resolve(TINY) == installed_tiny
+    assert local.voices_dir() == installed_tiny.model.parent
+    assert local.resolve(TINY) == installed_tiny
 
 
 def test_resolve_an_absent_voice(voices_folder):
     with pytest.raises(VoiceNotFound, match="get it with `audio-artigo voices download pt_BR-faber-medium`"):
-        voices.resolve("pt_BR-faber-medium", voices_folder)
+        local.resolve("pt_BR-faber-medium", voices_folder)
     with pytest.raises(VoiceNotFound, match="no such voice file"):
-        voices.resolve("elsewhere/pt_BR-faber-medium.onnx")
+        local.resolve("elsewhere/pt_BR-faber-medium.onnx")
 
 
 def test_an_unfinished_download_is_not_a_voice(voices_folder):
     voices_folder.mkdir()
     (voices_folder / f"{TINY}.onnx.part").write_bytes(b"\x08\x08")
-    assert voices.installed(voices_folder) == []
+    assert local.installed(voices_folder) == []
     with pytest.raises(VoiceNotFound, match="interrupted"):
-        voices.resolve(TINY, voices_folder)
+        local.resolve(TINY, voices_folder)
 
 
 def test_installed_lists_the_models(installed_tiny, voices_folder, tiny_multi_voice):
     shutil.copyfile(tiny_multi_voice, voices_folder / tiny_multi_voice.name)
-    assert [files.name for files in voices.installed(voices_folder)] == [TINY, "pt_BR-tinymulti-x_low"]
-    checks = voices.check_installed(folder=voices_folder)
+    assert [files.name for files in local.installed(voices_folder)] == [TINY, "pt_BR-tinymulti-x_low"]
+    checks = local.check_installed(folder=voices_folder)
     assert [(check.name, check.info is not None) for check in checks] == [(TINY, True), ("pt_BR-tinymulti-x_low", False)]
     assert "missing" in checks[1].problem
 
@@ -223,19 +223,19 @@ def test_installed_lists_the_models(installed_tiny, voices_folder, tiny_multi_vo
 def test_remove_deletes_every_file_of_the_voice(installed_tiny, voices_folder):
     write_record(installed_tiny, installed_tiny.model.stat().st_size)
     (voices_folder / f"{TINY}.onnx.part").write_bytes(b"x")
-    removed = voices.remove(TINY, voices_folder)
+    removed = local.remove(TINY, voices_folder)
     assert len(removed) == 4
     assert list(voices_folder.iterdir()) == []
     with pytest.raises(VoiceNotFound):
-        voices.remove(TINY, voices_folder)
+        local.remove(TINY, voices_folder)
 
 
 @pytest.mark.slow
 def test_verify_a_medium_voice_in_a_few_milliseconds(shared):
-    files = voices.resolve(str(shared / "voices" / "pt_BR-bench-medium.onnx"))
-    voices.verify(files)
+    files = local.resolve(str(shared / "voices" / "pt_BR-bench-medium.onnx"))
+    local.verify(files)
     started = time.perf_counter()
     for _ in range(5):
-        info = voices.verify(files)
+        info = local.verify(files)
     assert (time.perf_counter() - started) / 5 < 0.05
     assert info.sample_rate == 22050 and info.size > 60_000_000

@@ -33,7 +33,7 @@ def build(articles, voice, quote_voice, speaker, quote_speaker, engine, out_dir,
     """Build podcast episodes from ARTICLES (.txt, .md or .html) into the output folder."""
     from audio_artigo.build import BuildOptions
     from audio_artigo.build import build as build_episodes
-    from audio_artigo.cast import VoiceRequest
+    from audio_artigo.voices.cast import VoiceRequest
 
     options = BuildOptions(
         out_dir=out_dir,

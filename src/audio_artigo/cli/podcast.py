@@ -30,7 +30,7 @@ _output_folder = click.option(
 def init(force: bool, **settings: object) -> None:
     """Write a commented podcast.toml with defaults into the current folder."""
     from audio_artigo.errors import ConfigError
-    from audio_artigo.podcast_config import CONFIG_NAME, write_default_config
+    from audio_artigo.podcast.config import CONFIG_NAME, write_default_config
 
     path = Path(CONFIG_NAME)
     if path.exists() and not force:
@@ -43,8 +43,8 @@ def init(force: bool, **settings: object) -> None:
 @_output_folder
 def feed(out_dir: Path) -> None:
     """Rewrite feed.xml (and index.html) from the folder's catalogue."""
-    from audio_artigo.feed import write_feed
-    from audio_artigo.podcast_config import load_config
+    from audio_artigo.podcast.feed import write_feed
+    from audio_artigo.podcast.config import load_config
 
     config = load_config(out_dir)
     path = write_feed(out_dir, config)
@@ -65,7 +65,7 @@ def feed(out_dir: Path) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port.")
 def serve(out_dir: Path, host: str, port: int) -> None:
     """Serve the output folder: index.html, feed.xml and the episodes."""
-    from audio_artigo.server import serve as serve_folder
+    from audio_artigo.podcast.server import serve as serve_folder
 
     click.echo(f"serving {out_dir}: page http://{host}:{port}/, feed http://{host}:{port}/feed.xml")
     serve_folder(out_dir, host, port)

@@ -14,8 +14,8 @@ import click
 @click.option("--keep-related", is_flag=True, help='Keep related-link blocks ("Leia também"...).')
 def segment(article: Path, as_json: bool, keep_related: bool) -> None:
     """Show how ARTICLE will be read: chapters, paragraphs, narration and quotations."""
-    from audio_artigo.reader import read_article
-    from audio_artigo.segmenter import segment as segment_article
+    from audio_artigo.sources.reader import read_article
+    from audio_artigo.reading.segmenter import segment as segment_article
 
     script = segment_article(read_article(article), keep_related=keep_related)
     if as_json:

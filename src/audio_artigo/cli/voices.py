@@ -21,13 +21,13 @@ def list_voices() -> None:
 
     Shows each voice's language, quality, sample rate and number of speakers.
     """
-    from audio_artigo import voices
+    from audio_artigo.voices import local
 
-    checks = voices.check_installed()
+    checks = local.check_installed()
     if not checks:
         click.echo(
-            f"no voices in {voices.display(voices.voices_dir())}; get one with "
-            f"`audio-artigo voices download {voices.DEFAULT_VOICE}`",
+            f"no voices in {local.display(local.voices_dir())}; get one with "
+            f"`audio-artigo voices download {local.DEFAULT_VOICE}`",
             err=True,
         )
         return
@@ -51,16 +51,17 @@ def list_voices() -> None:
 @click.option("--repo-url", help=REPO_URL_HELP)
 def available(lang: str | None, repo_url: str | None) -> None:
     """List the voices the repository offers (from its voices.json)."""
-    from audio_artigo import download, voices
+    from audio_artigo.voices import download
+    from audio_artigo.voices import local
 
     offered = download.available_voices(repo_url, lang)
     if not offered:
         click.echo(f"no voices{' for ' + lang if lang else ''} in the repository", err=True)
         return
-    folder = voices.voices_dir()
+    folder = local.voices_dir()
     rows = [("NAME", "LANGUAGE", "QUALITY", "SPEAKERS", "SIZE", "INSTALLED")]
     for voice in offered:
-        is_installed = voices.files_for(voice.name, folder).model.is_file()
+        is_installed = local.files_for(voice.name, folder).model.is_file()
         size = f"{voice.model.size / 1_000_000:.1f} MB"
         installed_mark = "yes" if is_installed else ""
         rows.append((voice.name, voice.language, voice.quality, str(voice.num_speakers), size, installed_mark))
@@ -78,23 +79,24 @@ def download_command(names: tuple[str, ...], repo_url: str | None, force: bool) 
     voices.json before it is moved into the voices folder; an interrupted
     download resumes when the command is run again.
     """
-    from audio_artigo import download, voices
+    from audio_artigo.voices import download
+    from audio_artigo.voices import local
     from audio_artigo.errors import VoiceError
 
-    folder = voices.voices_dir()
+    folder = local.voices_dir()
     for name in names:
         if not force:
             try:
-                voices.verify(voices.resolve(name, folder))
+                local.verify(local.resolve(name, folder))
             except VoiceError:
                 pass  # absent or broken: download it
             else:
                 click.echo(f"{name}: already installed and ok (--force downloads it again)")
                 continue
         files = download.download_voice(name, folder, repo_url=repo_url)
-        info = voices.verify(files)
+        info = local.verify(files)
         click.echo(
-            f"{name}: installed in {voices.display(folder)} "
+            f"{name}: installed in {local.display(folder)} "
             f"({info.size / 1_000_000:.1f} MB, SHA-256 {info.sha256})"
         )
 
@@ -107,12 +109,12 @@ def verify_command(names: tuple[str, ...]) -> None:
     Checks all installed voices, or the named ones, and prints one line per
     voice; exits with status 2 if any is broken.
     """
-    from audio_artigo import voices
+    from audio_artigo.voices import local
     from audio_artigo.errors import VoiceError
 
-    checks = voices.check_installed(list(names) or None)
+    checks = local.check_installed(list(names) or None)
     if not checks:
-        click.echo(f"no voices in {voices.display(voices.voices_dir())}", err=True)
+        click.echo(f"no voices in {local.display(local.voices_dir())}", err=True)
         return
     for check in checks:
         if check.info is None:
@@ -133,10 +135,10 @@ def remove_command(name: str) -> None:
 
     Removes its model, config, install record and any unfinished download.
     """
-    from audio_artigo import voices
+    from audio_artigo.voices import local
 
-    for path in voices.remove(name):
-        click.echo(f"removed {voices.display(path)}")
+    for path in local.remove(name):
+        click.echo(f"removed {local.display(path)}")
 
 
 def _echo_table(rows: list[tuple[str, ...]]) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from audio_artigo.reader import read_data_table
+from audio_artigo.reading.tables import read_data_table
 
 # A run of terminal marks and the closing quote marks/brackets after it,
 # followed by white space. The look-behind makes a long run of dots match

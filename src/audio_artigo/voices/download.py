@@ -22,7 +22,7 @@ timeout, Ctrl-C) the ``.part`` stays, and the next download resumes it with
 (a plain 200, or a 206 from another offset) the download restarts from byte 0
 instead of appending the wrong bytes. When what arrived is wrong (MD5 or size
 mismatch, an HTML page) the ``.part`` is deleted. A ``.part`` is never a voice:
-:func:`audio_artigo.voices.installed` and ``resolve`` ignore it.
+:func:`audio_artigo.voices.local.installed` and ``resolve`` ignore it.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from typing import Callable, Iterator
 
 from audio_artigo import atomicio
 from audio_artigo.errors import DownloadError, PublishError, VoiceNotFound
-from audio_artigo.voices import (
+from audio_artigo.voices.local import (
     CONFIG_SUFFIX,
     MODEL_SUFFIX,
     PART_SUFFIX,

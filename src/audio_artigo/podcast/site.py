@@ -20,9 +20,9 @@ import lxml.html
 from lxml.html import builder as E
 
 from audio_artigo import __version__, atomicio
-from audio_artigo.catalogue import PublishedEpisode
+from audio_artigo.podcast.catalogue import PublishedEpisode
 from audio_artigo.errors import ConfigError
-from audio_artigo.podcast_config import FEED_NAME, PodcastConfig
+from audio_artigo.podcast.config import FEED_NAME, PodcastConfig
 
 INDEX_NAME = "index.html"
 
@@ -153,7 +153,7 @@ def write_index(out_dir: Path, config: PodcastConfig, episodes: list[PublishedEp
 
 def render_index(config: PodcastConfig, episodes: list[PublishedEpisode], cover_file: str) -> str:
     """The page's HTML, built with lxml so every text is escaped once."""
-    web = resources.files("audio_artigo") / "web"
+    web = resources.files("audio_artigo.podcast") / "web"
     style = web.joinpath("style.css").read_text(encoding="utf-8")
     script = web.joinpath("player.js").read_text(encoding="utf-8")
 

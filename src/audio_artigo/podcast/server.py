@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from audio_artigo.errors import InputError
-from audio_artigo.site import INDEX_NAME
+from audio_artigo.podcast.site import INDEX_NAME
 
 CONTENT_TYPES = {
     ".mp3": "audio/mpeg",

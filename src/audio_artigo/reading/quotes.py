@@ -44,9 +44,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple, Sequence
 
-from audio_artigo.clutter import fold
+from audio_artigo.reading.clutter import fold
 from audio_artigo.model import Block, Segment
-from audio_artigo.reader import read_data_table
+from audio_artigo.reading.tables import read_data_table
 
 CURLY, GUILLEMET, STRAIGHT = "curly", "guillemet", "straight"
 SCARE_QUOTE_MAX_WORDS = 3

@@ -36,7 +36,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 
 from audio_artigo.errors import InputError
@@ -95,16 +94,6 @@ def read_article(path: Path) -> Article:
         format=article_format,
         byline=found_byline or parsed.byline,  # the visible byline before meta tags and front matter
     )
-
-
-def read_data_table(name: str) -> dict[str, str]:
-    """A data file of the reading modules (``data/NAME``): ``key<TAB>value`` lines, ``#`` comments."""
-    table = {}
-    for line in (files("audio_artigo") / "data" / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            key, _, value = line.partition("\t")
-            table[key.strip()] = value.strip()
-    return table
 
 
 # -- Bytes to text -------------------------------------------------------------

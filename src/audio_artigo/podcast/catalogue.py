@@ -22,7 +22,7 @@ from typing import Iterator
 
 from audio_artigo.errors import PublishError
 from audio_artigo.model import ChapterMark, Episode
-from audio_artigo.podcast_config import PodcastConfig, xml_safe
+from audio_artigo.podcast.config import PodcastConfig, xml_safe
 
 CATALOGUE_NAME = ".catalogue.sqlite3"
 LOCK_NAME = ".publish.lock"

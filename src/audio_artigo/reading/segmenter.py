@@ -20,9 +20,9 @@ narration and quote segments, in the article's own words.
 
 from __future__ import annotations
 
-from audio_artigo.clutter import remove_clutter
+from audio_artigo.reading.clutter import remove_clutter
 from audio_artigo.model import Article, Chapter, Script, Section, Segment
-from audio_artigo.quotes import QuotedParagraph, is_sourcing_line, quote_paragraphs
+from audio_artigo.reading.quotes import QuotedParagraph, is_sourcing_line, quote_paragraphs
 
 CHAPTER_TITLE_WORDS = 6
 CHAPTER_TITLE_CHARS = 60

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from audio_artigo.model import Block, Section
-from audio_artigo.reader import read_data_table
+from audio_artigo.reading.tables import read_data_table
 
 RELATED, CREDIT, SHARE, AD, DATELINE = "related", "credit", "share", "ad", "dateline"
 

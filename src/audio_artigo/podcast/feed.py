@@ -16,9 +16,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from audio_artigo import __version__, site
-from audio_artigo.catalogue import Catalogue, PublishedEpisode, locked_catalogue
-from audio_artigo.podcast_config import FEED_NAME, PodcastConfig
+from audio_artigo import __version__
+from audio_artigo.podcast import site
+from audio_artigo.podcast.catalogue import Catalogue, PublishedEpisode, locked_catalogue
+from audio_artigo.podcast.config import FEED_NAME, PodcastConfig
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

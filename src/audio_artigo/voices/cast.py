@@ -62,11 +62,11 @@ def choose_cast(request: VoiceRequest, digest: Callable[[Path], str], warn: Call
     """Pick the voices for a build; ``digest`` hashes a model file (cached by the caller)."""
     if request.engine == "espeak":
         return Cast(ESPEAK_NARRATOR, ESPEAK_QUOTE, draft=False)
-    from audio_artigo import voices
+    from audio_artigo.voices import local
 
     explicit = request.voice is not None
     try:
-        info = _installed_or_downloaded(request.voice or voices.DEFAULT_VOICE, request)
+        info = _installed_or_downloaded(request.voice or local.DEFAULT_VOICE, request)
     except (VoiceNotFound, DownloadError) as exc:
         if explicit or request.engine == "piper":
             raise
@@ -80,22 +80,22 @@ def choose_cast(request: VoiceRequest, digest: Callable[[Path], str], warn: Call
 
 
 def _installed_or_downloaded(name: str, request: VoiceRequest):
-    from audio_artigo import voices
+    from audio_artigo.voices import local
 
-    folder = request.voices_dir or voices.voices_dir()
+    folder = request.voices_dir or local.voices_dir()
     try:
-        files = voices.resolve(name, folder)
+        files = local.resolve(name, folder)
     except VoiceNotFound:
         if request.offline or _is_path(name):
             raise
-        from audio_artigo import download
+        from audio_artigo.voices import download
 
         files = download.ensure_voice(name, folder, repo_url=request.repo_url, offline=False)
-    return voices.verify(files)
+    return local.verify(files)
 
 
 def _quote_spec(info, narrator: VoiceSpec, request: VoiceRequest, digest) -> VoiceSpec:
-    from audio_artigo import voices
+    from audio_artigo.voices import local
 
     if request.quote_voice is not None:
         quote_info = _installed_or_downloaded(request.quote_voice, request)
@@ -107,7 +107,7 @@ def _quote_spec(info, narrator: VoiceSpec, request: VoiceRequest, digest) -> Voi
         # The default second voice is downloaded along with the default narrator;
         # a narrator chosen by hand only gets it when it is already installed.
         quote_request = request if request.voice is None else replace(request, offline=True)
-        quote_info = _installed_or_downloaded(voices.DEFAULT_QUOTE_VOICE, quote_request)
+        quote_info = _installed_or_downloaded(local.DEFAULT_QUOTE_VOICE, quote_request)
         return _spec(quote_info, digest, speaker=None)
     except VoiceError:
         return replace(

@@ -28,11 +28,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from audio_artigo import atomicio
-from audio_artigo.catalogue import Catalogue, locked_catalogue
+from audio_artigo.podcast.catalogue import Catalogue, locked_catalogue
 from audio_artigo.errors import PublishError
-from audio_artigo.feed import write_show_files
+from audio_artigo.podcast.feed import write_show_files
 from audio_artigo.model import Episode, StagedEpisode
-from audio_artigo.podcast_config import PodcastConfig, load_config
+from audio_artigo.podcast.config import PodcastConfig, load_config
 
 STALE_TEMP_SECONDS = 15 * 60
 """Temporary files untouched for this long are left over from a crash: the next publish removes them."""
