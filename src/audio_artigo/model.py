@@ -43,6 +43,16 @@ class Article:
     format: Literal["text", "markdown", "html"] = "text"
     byline: str | None = None
     language: str = "pt-BR"
+    # What the page (or front matter) says about itself; None when it does not say.
+    url: str | None = None
+    """The URL it was fetched from (None for a file)."""
+    canonical_url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    """Publication date and time, ISO 8601, as the page gives it."""
+    site_name: str | None = None
+    image_url: str | None = None
+    """The article's lead image."""
 
 
 @dataclass
@@ -51,6 +61,8 @@ class Segment:
 
     kind: SegmentKind
     text: str
+    speaker: str | None = None
+    """Who is quoted (a quote segment), when the article says so."""
 
 
 @dataclass

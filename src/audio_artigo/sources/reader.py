@@ -75,7 +75,16 @@ def read_article(path: Path) -> Article:
     path = Path(path)
     name = str(path) if str(path).isprintable() else repr(str(path))
     text = _read_text(path, name)
-    article_format = FORMATS[path.suffix.lower()]
+    return article_from_text(text, FORMATS[path.suffix.lower()], name, source=str(path), default_identity=path.stem)
+
+
+def article_from_text(text: str, article_format: str, name: str, source: str, default_identity: str) -> Article:
+    """An article from its decoded text (``article_format``: text, markdown or html).
+
+    ``name`` is how messages name the input; ``source`` is recorded as where
+    the article came from; ``default_identity`` is its identity when the text
+    names no canonical URL.
+    """
     parse = {"text": _parse_text, "markdown": _parse_markdown, "html": _parse_html}[article_format]
     parsed = parse(text, name)
 
@@ -89,8 +98,8 @@ def read_article(path: Path) -> Article:
     return Article(
         title=title,
         sections=sections,
-        source=str(path),
-        identity=parsed.identity or path.stem,
+        source=source,
+        identity=parsed.identity or default_identity,
         format=article_format,
         byline=found_byline or parsed.byline,  # the visible byline before meta tags and front matter
     )
