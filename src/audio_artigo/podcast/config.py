@@ -11,11 +11,13 @@ import tomllib
 import urllib.parse
 import uuid
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from audio_artigo import atomicio
 from audio_artigo.errors import ConfigError
+from audio_artigo.podcast import calendar, templates
 
 CONFIG_NAME = "podcast.toml"
 
@@ -42,6 +44,14 @@ _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 COVER_FORMATS = {"JPEG", "PNG"}
 COVER_MIN_PIXELS, COVER_MAX_PIXELS = 1400, 3000
 
+# The show's sound and frame (intro, outro, jingles, disclosure) and its corrections.
+DEFAULT_DISCLOSURE = "Este áudio foi gerado com voz sintética a partir do texto publicado."
+DEFAULT_CORRECTION_NOTE = "Corrigido em {date}, {time}: o áudio foi atualizado com o texto corrigido."
+SOUND_SETTINGS = ("intro_audio", "outro_audio", "music_bed")
+LOUDNESS_RANGE_LUFS = (-30.0, -10.0)
+TRUE_PEAK_RANGE_DBTP = (-9.0, 0.0)
+SPEED_RANGE = (0.5, 2.0)
+
 
 @dataclass(frozen=True)
 class PodcastConfig:
@@ -61,6 +71,25 @@ class PodcastConfig:
     """The public URL of the output folder; empty means DEFAULT_BASE_URL."""
     lexicon: Path | None = None
     """The newsroom's own lexicon (TSV or TOML) for the normaliser; ``build --lexicon`` overrides it."""
+
+    # The show's frame and sound (see _SHOW_SETTING_HELP).
+    intro: str = ""
+    """Spoken before the article by the narrator (a template: templates.FRAME_PLACEHOLDERS); empty: none."""
+    outro: str = ""
+    """Spoken after the article, before the disclosure; empty: none."""
+    disclosure: str = DEFAULT_DISCLOSURE
+    """Plain text: spoken at the end, and in each episode's description in the feed and on the page."""
+    intro_audio: Path | None = None
+    outro_audio: Path | None = None
+    music_bed: Path | None = None
+    loudness_lufs: float = -16.0
+    true_peak_dbtp: float = -1.0
+    speed: float = 1.0
+    """The voices' pace: 1.1 speaks 10 % faster (Piper's length scale divided by it)."""
+    timezone: str = calendar.DEFAULT_TIMEZONE
+    correction_note: str = DEFAULT_CORRECTION_NOTE
+    """Added to a corrected episode's description (a template: templates.NOTE_PLACEHOLDERS)."""
+
     source: Path | None = None
     """The podcast.toml these settings came from (None: the defaults)."""
 
@@ -115,6 +144,49 @@ _SETTING_HELP = {
     ),
 }
 
+# The show's frame and sound: every episode opens and closes the same way.
+_SHOW_SETTING_HELP = {
+    "intro": (
+        "Spoken by the narrator before the article, e.g. \"Você está ouvindo {show}. {title}.\"\n"
+        "Placeholders: {show}, {title}, {author} (or {authors}), {date} (the article's\n"
+        "publication date), {site}. A sentence needing a value the article lacks (a .txt\n"
+        "file has no site) is left out. When it names {title} (or {author}), the article's\n"
+        "own title (or byline) is not read again. Empty: no spoken intro."
+    ),
+    "outro": "Spoken by the narrator after the article, before the disclosure; same placeholders.",
+    "disclosure": (
+        "Plain text saying the voice is synthetic: spoken at the very end, and added to\n"
+        "each episode's description in the feed and on the page. Empty: none."
+    ),
+    "intro_audio": (
+        "A jingle played first (any file soundfile reads: WAV, FLAC, OGG, MP3), relative to\n"
+        "this file; it is brought to the episode's loudness. Empty: none."
+    ),
+    "outro_audio": "A jingle played last, after the outro. Empty: none.",
+    "music_bed": (
+        "Music under the spoken intro: it starts a moment before the voice, stays 20 dB\n"
+        "under it, and fades out after it (a short file repeats). Empty: none."
+    ),
+    "loudness_lufs": (
+        "Integrated loudness of every episode, in LUFS: -16 for podcast apps, -19 for\n"
+        f"mono files in Google's audio news specification ({LOUDNESS_RANGE_LUFS[0]:g} to {LOUDNESS_RANGE_LUFS[1]:g})."
+    ),
+    "true_peak_dbtp": f"The highest true peak of every episode, in dBTP ({TRUE_PEAK_RANGE_DBTP[0]:g} to {TRUE_PEAK_RANGE_DBTP[1]:g}).",
+    "speed": (
+        "The voices' pace, narrator and quotations: 1.1 speaks 10 % faster, 0.9 slower\n"
+        f"(Piper's length scale is divided by it; {SPEED_RANGE[0]:g} to {SPEED_RANGE[1]:g})."
+    ),
+    "timezone": "The show's time zone (IANA name): the dates of intros and of corrections.",
+    "correction_note": (
+        "Added to the description of an episode whose text was corrected, once per\n"
+        "correction; placeholders {date} and {time} (when it was published). Empty: none."
+    ),
+}
+_SETTING_HELP |= _SHOW_SETTING_HELP
+
+_SETTING_KINDS = {"explicit": "true or false"} | dict.fromkeys(("loudness_lufs", "true_peak_dbtp", "speed"), "a number")
+"""What each setting holds, when it is not a quoted string."""
+
 
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML 1.0 forbids (controls, lone surrogates, U+FFFE/F).
@@ -155,7 +227,7 @@ def write_default_config(path: Path, **overrides: object) -> PodcastConfig:
     """
     path = Path(path)
     settings = {name: value for name, value in overrides.items() if value is not None}
-    for name in ("cover", "lexicon"):
+    for name in ("cover", "lexicon", *SOUND_SETTINGS):
         if name in settings:
             settings[name] = str(settings[name])
     config = _checked_config(settings, path)
@@ -182,9 +254,8 @@ def _checked_config(settings: dict, path: Path) -> PodcastConfig:
         raise ConfigError(f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(known)})")
 
     for name, value in settings.items():
-        expected = bool if name == "explicit" else str
-        if not isinstance(value, expected):
-            kind = "true or false" if expected is bool else "a quoted string"
+        kind = _SETTING_KINDS.get(name, "a quoted string")
+        if not _is_kind(value, kind):
             raise ConfigError(f"{path}: {name} must be {kind}, not {value!r}")
 
     values = {name: xml_safe(value).strip() if isinstance(value, str) else value for name, value in settings.items()}
@@ -211,7 +282,61 @@ def _checked_config(settings: dict, path: Path) -> PodcastConfig:
         values["lexicon"] = lexicon.resolve()
     else:
         values.pop("lexicon", None)
+    values |= _checked_show_settings(values, path.parent, lambda name: f"{path}: {name}")
     return PodcastConfig(**values, source=path)
+
+
+def with_overrides(config: PodcastConfig, overrides: dict[str, object]) -> PodcastConfig:
+    """``config`` with the show's settings a build gives on its command line (None: not given).
+
+    Checked as podcast.toml's are; files are relative to the current folder,
+    and an error names the option (``--intro-audio: ...``).
+    """
+    given = {name: value for name, value in overrides.items() if value is not None}
+    unknown = set(given) - set(_SHOW_SETTING_HELP)
+    if unknown:
+        raise ValueError(f"not a setting a build overrides: {sorted(unknown)}")
+    values = {name: xml_safe(value).strip() if isinstance(value, str) else value for name, value in given.items()}
+    values |= _checked_show_settings(values, Path.cwd(), lambda name: "--" + name.replace("_", "-"))
+    return replace(config, **values) if values else config
+
+
+def _checked_show_settings(values: dict, base: Path, where: Callable[[str], str]) -> dict:
+    """The frame and sound settings among ``values``, checked; files resolved against ``base``.
+
+    ``where(name)`` names the setting in an error (the file and key, or the option).
+    """
+    checked = {}
+    for name, allowed in (("intro", templates.FRAME_PLACEHOLDERS), ("outro", templates.FRAME_PLACEHOLDERS),
+                          ("correction_note", templates.NOTE_PLACEHOLDERS)):  # fmt: skip
+        if name in values and (problem := templates.problem(values[name], allowed)):
+            raise ConfigError(f"{where(name)}: {problem}")
+    for name in SOUND_SETTINGS:
+        if name in values:
+            sound = base / values[name] if values[name] else None
+            if sound is not None and not sound.is_file():
+                raise ConfigError(f"{where(name)}: {sound} does not exist")
+            checked[name] = sound.resolve() if sound else None
+    for name, (low, high) in (("loudness_lufs", LOUDNESS_RANGE_LUFS), ("true_peak_dbtp", TRUE_PEAK_RANGE_DBTP),
+                              ("speed", SPEED_RANGE)):  # fmt: skip
+        if name in values:
+            if not low <= values[name] <= high:
+                raise ConfigError(f"{where(name)}: {values[name]:g} is outside {low:g} to {high:g}")
+            checked[name] = float(values[name])
+    if "timezone" in values:
+        try:
+            calendar.zone(values["timezone"])
+        except ValueError as exc:
+            raise ConfigError(f"{where('timezone')}: {exc}") from None
+    return checked
+
+
+def _is_kind(value: object, kind: str) -> bool:
+    if kind == "true or false":
+        return isinstance(value, bool)
+    if kind == "a number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, str)
 
 
 def _checked_base_url(url: str, path: Path) -> str:
@@ -245,6 +370,8 @@ def _checked_cover(cover: Path, path: Path) -> Path:
 def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"{value:g}"
     text = str(value)
     # A TOML basic string: escape what it forbids (controls, DEL, quote, backslash).
     escaped = []
