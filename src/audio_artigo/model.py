@@ -135,6 +135,8 @@ class Episode:
     transcript_file: str = ""
     size: int = 0
     sha256: str = ""
+    text_digest: str = ""
+    """SHA-256 of the text read (the script): a new version with another one is a correction."""
 
 
 @dataclass

@@ -138,7 +138,7 @@ def test_hostile_text_is_escaped_once_and_illegal_characters_removed(out_dir):
     assert b"&amp;amp;" not in data and b"&amp;lt;" not in data
     item = etree.fromstring(data).find("channel/item")
     assert item.findtext("title") == HOSTILE_CLEAN
-    assert item.findtext("description") == "Lead " + HOSTILE_CLEAN
+    assert item.findtext("description") == "Lead " + HOSTILE_CLEAN + "\n\n" + CONFIG.disclosure
     assert podcastparser.parse(CONFIG.feed_url, io.BytesIO(data))["episodes"][0]["title"] == HOSTILE_CLEAN
     parsed = feedparser.parse(data)
     assert not parsed.bozo
@@ -173,7 +173,8 @@ def test_any_text_gives_a_feed_that_parses_and_reads_back_the_same(title, descri
     assert root.findtext("channel/title") == show_title
     item = root.find("channel/item")
     assert (item.findtext("title") or "") == xml_safe(title)
-    assert item.findtext("description") == (xml_safe(description) or xml_safe(title))
+    lead = xml_safe(description) or xml_safe(title)
+    assert item.findtext("description") == (lead + "\n\n" if lead else "") + config.disclosure
     chapter_element = item.find("{http://podlove.org/simple-chapters}chapters")[0]
     assert chapter_element.get("title") == xml_safe(chapter)
     assert chapter_element.get("start") == "00:00:00.000"

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import podcastparser
 import pytest
-from lxml import etree
+from lxml import etree, html
 
 import audio_artigo.podcast.publish as publish_module
 from audio_artigo.podcast.catalogue import CATALOGUE_NAME, Catalogue
@@ -58,7 +58,12 @@ def test_an_updated_article_keeps_guid_and_date_and_gets_new_file_names(out_dir,
     assert item.findtext("title") == "Prefeitura adia obras"
     assert item.find("enclosure").get("url").endswith("/artigo-a-2.mp3")
     assert b"artigo-a.mp3" not in (out_dir / "feed.xml").read_bytes()
-    assert b"artigo-a.mp3" not in (out_dir / "index.html").read_bytes()
+    page = html.fromstring((out_dir / "index.html").read_bytes())
+    assert [audio.get("src") for audio in page.iter("audio")] == ["artigo-a-2.mp3"]
+    # The replaced version stays on the page, under "Versões anteriores" only.
+    assert [a.get("href") for a in page.findall(".//section[@class='versions']//a")] == [
+        "artigo-a.mp3", "artigo-a.vtt", "artigo-a.chapters.json",
+    ]  # fmt: skip
     assert (out_dir / first.audio_file).read_bytes() != (out_dir / edited.audio_file).read_bytes()
     assert (out_dir / first.audio_file).is_file(), "an app may still be downloading the old version"
     assert etree.fromstring((out_dir / "feed.xml").read_bytes()).findtext("channel/lastBuildDate").startswith(

@@ -1,8 +1,10 @@
 """The episode catalogue: one SQLite row per article, inside the output folder.
 
 The catalogue is what feed.xml and index.html are made from. It remembers what
-the files alone cannot: each article's GUID and first-publication date, and
-every file name ever published (so no name is reused for different bytes).
+the files alone cannot: each article's GUID and first-publication date, every
+version of its episode (date, files, SHA-256, and whether its text was
+corrected: the public correction trail), and every file name ever published
+(so no name is reused for different bytes).
 
 It is only opened under the output folder's publish lock, so builds running
 at the same time take turns and none of them loses another's episode.
@@ -15,7 +17,7 @@ import fcntl
 import json
 import sqlite3
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
@@ -56,13 +58,45 @@ CREATE TABLE IF NOT EXISTS episodes (
 CREATE TABLE IF NOT EXISTS used_stems (
     stem TEXT PRIMARY KEY           -- every file-name stem ever published
 );
+CREATE TABLE IF NOT EXISTS versions (
+    identity TEXT NOT NULL,         -- the episode's (episodes.identity); in order of rowid
+    published TEXT NOT NULL,        -- when this version was published, ISO 8601 UTC
+    audio_file TEXT NOT NULL,
+    chapters_file TEXT NOT NULL,
+    transcript_file TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    text_sha256 TEXT,               -- digest of the text read; NULL for versions recorded before it was kept
+    corrected INTEGER NOT NULL      -- 1: its text differs from the version before's (a correction)
+);
+CREATE INDEX IF NOT EXISTS versions_by_identity ON versions (identity);
 """
+
+SCHEMA_VERSION = 1
+"""PRAGMA user_version of an up-to-date catalogue. 0: from before the versions table
+(each episode's current version is then recorded as its first: the earlier ones'
+dates and digests were never kept; their files stay on disk)."""
 
 _EPISODE_COLUMNS = (
     "slug", "title", "identity", "source", "description", "author", "duration", "chapters",
     "engine", "voice", "quote_voice", "audio_file", "chapters_file", "transcript_file",
     "size", "sha256",
 )  # fmt: skip
+
+
+@dataclass
+class Version:
+    """One published version of an episode: its files stay on disk after a newer one replaces it."""
+
+    published: datetime
+    """When it was published (UTC)."""
+    audio_file: str
+    chapters_file: str
+    transcript_file: str
+    size: int
+    sha256: str
+    corrected: bool
+    """Its text differs from the version before's: it published a correction."""
 
 
 @dataclass
@@ -75,6 +109,16 @@ class PublishedEpisode:
     """First publication (UTC): kept when the article is rebuilt."""
     updated: datetime
     """When the listed version was published (UTC)."""
+    versions: list[Version] = field(default_factory=list)
+    """Every version, oldest first; the last is the listed one."""
+
+    @property
+    def earlier_versions(self) -> list[Version]:
+        return self.versions[:-1]
+
+    @property
+    def corrections(self) -> list[Version]:
+        return [version for version in self.versions if version.corrected]
 
 
 @contextlib.contextmanager
@@ -113,6 +157,19 @@ class Catalogue:
         self._db.row_factory = sqlite3.Row
         with self._db:
             self._db.executescript(_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a catalogue written by an earlier audio-artigo up to SCHEMA_VERSION, in place."""
+        if self._db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        with self._db:  # one transaction: migrated whole, or not at all
+            self._db.execute(
+                "INSERT INTO versions (identity, published, audio_file, chapters_file, transcript_file, size, sha256, "
+                "text_sha256, corrected) SELECT identity, updated, audio_file, chapters_file, transcript_file, size, "
+                "sha256, NULL, 0 FROM episodes WHERE identity NOT IN (SELECT identity FROM versions) ORDER BY rowid"
+            )
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self._db.close()
@@ -135,12 +192,31 @@ class Catalogue:
 
     def find(self, identity: str) -> PublishedEpisode | None:
         row = self._db.execute("SELECT * FROM episodes WHERE identity = ?", (identity,)).fetchone()
-        return _published_episode(row) if row else None
+        return _published_episode(row, self._versions(identity).get(identity, [])) if row else None
 
     def episodes(self) -> list[PublishedEpisode]:
         """Every listed episode, newest first."""
-        rows = self._db.execute("SELECT * FROM episodes ORDER BY published DESC, rowid DESC")
-        return [_published_episode(row) for row in rows]
+        rows = self._db.execute("SELECT * FROM episodes ORDER BY published DESC, rowid DESC").fetchall()
+        versions = self._versions()
+        return [_published_episode(row, versions.get(row["identity"], [])) for row in rows]
+
+    def _versions(self, identity: str | None = None) -> dict[str, list[Version]]:
+        """Every version of every episode (or of ``identity``'s), oldest first, by identity."""
+        query = "SELECT * FROM versions" + (" WHERE identity = ?" if identity is not None else "") + " ORDER BY rowid"
+        versions: dict[str, list[Version]] = {}
+        for row in self._db.execute(query, () if identity is None else (identity,)):
+            versions.setdefault(row["identity"], []).append(
+                Version(
+                    published=datetime.fromisoformat(row["published"]),
+                    audio_file=row["audio_file"],
+                    chapters_file=row["chapters_file"],
+                    transcript_file=row["transcript_file"],
+                    size=row["size"],
+                    sha256=row["sha256"],
+                    corrected=bool(row["corrected"]),
+                )
+            )
+        return versions
 
     def stem_used(self, stem: str) -> bool:
         return self._db.execute("SELECT 1 FROM used_stems WHERE stem = ?", (stem,)).fetchone() is not None
@@ -150,9 +226,16 @@ class Catalogue:
 
         A new article gets its GUID (uuid5 of the show's GUID and the article's
         identity) and ``now`` as its publication date; an article already
-        listed keeps both. Text is stored as XML allows it (see ``xml_safe``).
+        listed keeps both. Each call records a version; one whose text differs
+        from the version before's is a correction. Text is stored as XML
+        allows it (see ``xml_safe``).
         """
         listed = self.find(episode.identity)
+        previous_text = self._db.execute(
+            "SELECT text_sha256 FROM versions WHERE identity = ? ORDER BY rowid DESC LIMIT 1", (episode.identity,)
+        ).fetchone()
+        # A version from before texts were recorded cannot tell: no correction is claimed.
+        corrected = bool(previous_text and previous_text[0] and episode.text_digest and previous_text[0] != episode.text_digest)
         guid = listed.guid if listed else str(uuid.uuid5(show_guid, episode.identity))
         first_published = listed.published if listed else now
         episode = replace(
@@ -178,10 +261,16 @@ class Catalogue:
                 values,
             )
             self._db.execute("INSERT OR IGNORE INTO used_stems (stem) VALUES (?)", (Path(episode.audio_file).stem,))
-        return PublishedEpisode(episode=episode, guid=guid, published=first_published, updated=now)
+            self._db.execute(
+                "INSERT INTO versions (identity, published, audio_file, chapters_file, transcript_file, size, sha256, "
+                "text_sha256, corrected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (episode.identity, now.isoformat(), episode.audio_file, episode.chapters_file, episode.transcript_file,
+                 episode.size, episode.sha256, episode.text_digest or None, int(corrected)),
+            )  # fmt: skip
+        return self.find(episode.identity)
 
 
-def _published_episode(row: sqlite3.Row) -> PublishedEpisode:
+def _published_episode(row: sqlite3.Row, versions: list[Version]) -> PublishedEpisode:
     values = {name: row[name] for name in _EPISODE_COLUMNS}
     values["chapters"] = [ChapterMark(**mark) for mark in json.loads(row["chapters"])]
     return PublishedEpisode(
@@ -189,4 +278,5 @@ def _published_episode(row: sqlite3.Row) -> PublishedEpisode:
         guid=row["guid"],
         published=datetime.fromisoformat(row["published"]),
         updated=datetime.fromisoformat(row["updated"]),
+        versions=versions,
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from audio_artigo import __version__
-from audio_artigo.podcast import site
+from audio_artigo.podcast import notes, site
 from audio_artigo.podcast.catalogue import Catalogue, PublishedEpisode, locked_catalogue
 from audio_artigo.podcast.config import FEED_NAME, PodcastConfig
 
@@ -90,7 +90,7 @@ def render_feed(
         item = add(channel, "item")
         add(item, "title", episode.title)
         add(item, "link", config.public_url + "#" + site.episode_anchor(published))
-        add(item, "description", episode.description or episode.title)
+        add(item, "description", notes.description(published, config))
         add(item, "guid", published.guid, isPermaLink="false")
         add(item, "pubDate", _rfc2822(published.published))
         add(item, "enclosure", url=config.url_for(episode.audio_file), length=str(episode.size), type="audio/mpeg")

@@ -20,6 +20,7 @@ import lxml.html
 from lxml.html import builder as E
 
 from audio_artigo import __version__, atomicio
+from audio_artigo.podcast import calendar, notes
 from audio_artigo.podcast.catalogue import PublishedEpisode
 from audio_artigo.errors import ConfigError
 from audio_artigo.podcast.config import FEED_NAME, PodcastConfig
@@ -32,12 +33,6 @@ PRELOADED_EPISODES = 10
 COVER_PIXELS = 1400  # Apple's minimum; the generated cover is plain shapes and text
 _COVER_STYLE = "1"  # bump when the drawing changes, so the new cover gets a new name
 _COVER_FONT = "DejaVuSans-Bold.ttf"  # Debian's fonts-dejavu-core
-
-_MONTHS = (
-    "janeiro", "fevereiro", "março", "abril", "maio", "junho",
-    "julho", "agosto", "setembro", "outubro", "novembro", "dezembro",
-)  # fmt: skip
-
 
 def write_if_changed(path: Path, data: bytes) -> None:
     """Write atomically, unless the file already holds exactly ``data``.
@@ -177,7 +172,7 @@ def render_index(config: PodcastConfig, episodes: list[PublishedEpisode], cover_
     )
     if episodes:
         listing = [
-            _episode_article(published, config.language, preload=position < PRELOADED_EPISODES)
+            _episode_article(published, config, preload=position < PRELOADED_EPISODES)
             for position, published in enumerate(episodes)
         ]
     else:
@@ -203,7 +198,7 @@ def render_index(config: PodcastConfig, episodes: list[PublishedEpisode], cover_
     return lxml.html.tostring(page, doctype="<!DOCTYPE html>", encoding="unicode", pretty_print=True)
 
 
-def _episode_article(published: PublishedEpisode, language: str, preload: bool):
+def _episode_article(published: PublishedEpisode, config: PodcastConfig, preload: bool):
     episode = published.episode
     parts = [
         E.H3(episode.title),
@@ -213,8 +208,10 @@ def _episode_article(published: PublishedEpisode, language: str, preload: bool):
             f" · {_clock(episode.duration)} · {_read_by(episode)}",
         ),
         E.P(E.CLASS("description"), episode.description),
+        *[E.P(E.CLASS("correction"), note) for note in notes.correction_notes(published, config)],
+        *([E.P(E.CLASS("disclosure"), config.disclosure)] if config.disclosure else []),
         E.AUDIO(
-            E.TRACK(kind="captions", src=_href(episode.transcript_file), srclang=language, label="Transcrição"),
+            E.TRACK(kind="captions", src=_href(episode.transcript_file), srclang=config.language, label="Transcrição"),
             controls="controls",
             preload="metadata" if preload else "none",
             src=_href(episode.audio_file),
@@ -231,6 +228,8 @@ def _episode_article(published: PublishedEpisode, language: str, preload: bool):
             for chapter in episode.chapters
         ]
         parts.append(E.SECTION(E.CLASS("chapters"), E.H4("Capítulos"), E.OL(*chapter_buttons)))
+    if published.earlier_versions:
+        parts.append(_earlier_versions(published, config))
     parts.append(
         E.DETAILS(
             E.CLASS("transcript"),
@@ -246,6 +245,24 @@ def _episode_article(published: PublishedEpisode, language: str, preload: bool):
         )
     )
     return E.ARTICLE(E.CLASS("episode"), *parts, id=episode_anchor(published))
+
+
+def _earlier_versions(published: PublishedEpisode, config: PodcastConfig):
+    """The versions a newer one replaced, newest first, each with its date and its files (they stay online)."""
+    items = [
+        E.LI(
+            E.TIME(notes.when(version, config), datetime=version.published.isoformat()),
+            " (antes da correção)" if later.corrected else "",
+            ": ",
+            E.A("áudio (MP3)", href=_href(version.audio_file)),
+            " · ",
+            E.A("transcrição (WebVTT)", href=_href(version.transcript_file)),
+            " · ",
+            E.A("capítulos (JSON)", href=_href(version.chapters_file)),
+        )
+        for version, later in reversed(list(zip(published.versions, published.versions[1:])))
+    ]
+    return E.SECTION(E.CLASS("versions"), E.H4("Versões anteriores"), E.UL(*items))
 
 
 def _read_by(episode) -> str:
@@ -268,4 +285,4 @@ def _clock(seconds: float) -> str:
 
 def _long_date(moment: datetime) -> str:
     """The date in UTC, in Portuguese; the page's script restates it in the reader's time zone."""
-    return f"{moment.day} de {_MONTHS[moment.month - 1]} de {moment.year}"
+    return calendar.long_date(moment.date())
