@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from audio_artigo.voices.cast import VoiceRequest, choose_cast
+from audio_artigo.voices.cast import VoiceRequest, at_speed, choose_cast
 from audio_artigo.errors import PublishError
 from audio_artigo.model import Episode
 from audio_artigo.synthesis.cache import ClipCache
@@ -54,6 +54,8 @@ class BuildOptions:
     lexicon: Path | None = None
     bitrate_kbps: int = 64
     mp3_quality: int = 5
+    show: dict[str, object] = field(default_factory=dict)
+    """The show's settings given for this build (intro, loudness_lufs...): they override podcast.toml's."""
 
 
 def available_cpus() -> int:
@@ -64,26 +66,37 @@ def available_cpus() -> int:
 
 
 def build(articles: list[Path], options: BuildOptions, reporter: Reporter | None = None) -> list[Episode]:
-    """Build and publish one episode per article; voices are chosen and loaded once."""
-    from audio_artigo.podcast.config import load_config
+    """Build and publish one episode per article; voices are chosen and loaded once.
+
+    The show's settings and sound files are checked first: a mistake there
+    stops the build before anything is written or anything slow starts.
+    """
+    from audio_artigo.assembly.sounds import read_sounds
+    from audio_artigo.podcast.config import load_config, with_overrides
 
     reporter = reporter or QuietReporter()
     out_dir = Path(options.out_dir)
+    config = with_overrides(load_config(out_dir), options.show)
+    sounds = read_sounds(config)
+    if "music_bed" in sounds and not config.intro:
+        reporter.warn("music_bed is set but there is no spoken intro (intro) to put it under: it is not played")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PublishError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}") from exc
     cache = _open_cache(options, out_dir)
     try:
-        cast = choose_cast(options.voices, cache.file_digest, reporter.warn)
+        cast = at_speed(choose_cast(options.voices, cache.file_digest, reporter.warn), config.speed)
         workers = max(1, options.workers or available_cpus())
         with Pool(cache, cast.sample_rate, workers, threads_in_process=1 if options.workers == 1 else workers) as pool:
             pool.warm_up([cast.narrator, cast.quote])  # first: the rest overlaps the voices' loading
             from audio_artigo.episode import build_episode
 
-            config = load_config(out_dir)
             return [
-                build_episode(Path(article), options, config, cast, cache, pool, reporter, more_to_come=number + 1 < len(articles))
+                build_episode(
+                    Path(article), options, config, cast, cache, pool, reporter,
+                    more_to_come=number + 1 < len(articles), sounds=sounds,
+                )  # fmt: skip
                 for number, article in enumerate(articles)
             ]
     finally:

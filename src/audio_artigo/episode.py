@@ -2,13 +2,16 @@
 
 article -> script -> clips -> loudness -> MP3 + chapters + transcript -> publish,
 each stage cached so a correction costs only what changed:
-1. read, segment and normalise the article, and plan its clips and pauses;
-2. synthesise the clips not yet in the cache (worker pool, longest first);
+1. read, segment and normalise the article, plan its clips and pauses, and
+   frame it with the show's spoken intro and outro (reading.framing);
+2. synthesise the clips not yet in the cache (worker pool, longest first),
+   and prepare the show's jingles and music bed (assembly.sounds, cached);
 3. measure the episode's integrated loudness from the clips' cached 100 ms
    energies and choose one gain for the whole episode;
 4. encode each clip (gain, limiter, pause) as its own run of MP3 frames,
-   again only those not cached;
-5. concatenate the frames, tag (ID3 + chapters), write the JSON chapters and
+   again only those not cached; each jingle is a run of its own, and the
+   spoken intro with the music bed under it is one run;
+5. concatenate the runs, tag (ID3 + chapters), write the JSON chapters and
    the WebVTT transcript as temporary files, and publish them atomically.
 """
 
@@ -16,10 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import os
 import re
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,68 +32,90 @@ import numpy as np
 from audio_artigo.podcast import transcript
 from audio_artigo.assembly import mp3
 from audio_artigo.assembly.id3 import TagInfo, write_tags
-from audio_artigo.assembly.loudness import (
-    TARGET_LUFS,
-    TRUE_PEAK_CEILING_DBTP,
-    db_to_gain,
-    integrated_loudness,
-    step_samples,
-)
+from audio_artigo.assembly import sounds as show_sounds
+from audio_artigo.assembly.loudness import LoudnessTarget, db_to_gain, integrated_loudness, step_samples
 from audio_artigo.atomicio import temp_path_for
 from audio_artigo.voices.cast import Cast
 from audio_artigo.errors import InputError, PublishError, SynthesisError
 from audio_artigo.model import ChapterMark, Cue, Episode, StagedEpisode
 from audio_artigo.normalize import load_lexicon, normalize
-from audio_artigo.reading.plan import Line, plan
+from audio_artigo.podcast import calendar, templates
+from audio_artigo.podcast.catalogue import CATALOGUE_NAME, locked_catalogue
+from audio_artigo.reading import framing
+from audio_artigo.reading.plan import PAUSE_CHAPTER, PAUSE_TITLE, Line, plan
 from audio_artigo.podcast.publish import publish
 from audio_artigo.sources.reader import read_article
 from audio_artigo.reading.segmenter import segment
 from audio_artigo.reading.sentences import split_sentences
 from audio_artigo.synthesis.cache import BrokenEntry, ClipAudio, ClipCache, EncodedClip, key_for
-from audio_artigo.synthesis.pool import EncodeJob, Pool, SynthesisJob
+from audio_artigo.synthesis.pool import EncodeJob, MixJob, Pool, SynthesisJob
 
 STICKY_GAIN_TOLERANCE_LU = 0.5
 """A re-build keeps the previous gain while the result stays this close to the target."""
 
 
 def build_episode(
-    article_path: Path, options, config, cast: Cast, cache: ClipCache, pool: Pool, reporter, more_to_come: bool = False
+    article_path: Path,
+    options,
+    config,
+    cast: Cast,
+    cache: ClipCache,
+    pool: Pool,
+    reporter,
+    more_to_come: bool = False,
+    sounds: dict[str, show_sounds.SoundFile] | None = None,
 ) -> Episode:
     """Build the episode of one article and publish it (``options``: a build.BuildOptions).
 
     Unless ``more_to_come`` (other articles for the same pool), the pool's
     worker processes are let go once the clips are encoded: the MP3 is
-    assembled without their memory beside it.
+    assembled without their memory beside it. ``sounds``: the show's jingles
+    and music bed, read when the build started (assembly.sounds.read_sounds).
     """
     article = read_article(article_path)
     script = segment(article, keep_related=options.keep_related)
     lexicon_file = options.lexicon or config.lexicon
     lexicon = load_lexicon(lexicon_file) if lexicon_file else None
-    lines = plan(script, lambda text: normalize(text, lexicon), split_sentences)
+
+    def spoken(text: str) -> str:
+        return normalize(text, lexicon)
+
+    sounds = sounds or {}
+    text_digest = _text_digest(script)
+    frame = _frame(article, script, config, options.out_dir)
+    script = framing.without_repeats(script, frame)
+    lines = plan(script, spoken, split_sentences)
     if not lines:
         raise InputError(f"{article_path}: nothing to read aloud")
+    intro, outro = _frame_lines(frame, lines, spoken, bed="music_bed" in sounds)
+    lines = intro + lines + outro
 
     rate = cast.sample_rate
+    target = LoudnessTarget(config.loudness_lufs, config.true_peak_dbtp)
     settings = mp3.EncoderSettings(rate, options.bitrate_kbps, options.mp3_quality)
     codec_record = "codec-" + key_for(cast.narrator.cache_identity(), cast.quote.cache_identity(), settings.key())[:24]
     codec_loss = cache.read_record(codec_record).get("loss_db")
     for attempt in range(2):
-        clip_keys, facts, codec_losses = _synthesize(lines, cast, cache, pool, reporter, settings if codec_loss is None else None)
+        prepared = {name: show_sounds.prepare(sound, rate, target.lufs, cache) for name, sound in sounds.items()}
+        clip_keys, facts, codec_losses = _synthesize(
+            lines, cast, cache, pool, reporter, (settings, target) if codec_loss is None else None
+        )
         if codec_loss is None and codec_losses:
             codec_loss = round(sorted(codec_losses)[len(codec_losses) // 2], 2)
             with contextlib.suppress(PublishError):  # records only save work next time
                 cache.write_record(codec_record, {"loss_db": codec_loss})
         try:
-            encoded = _encode_to_target(
-                lines, clip_keys, facts, settings, (codec_record, codec_loss or 0.0), article.identity, cache, pool, reporter
-            )
+            runs, encoded = _encode_to_target(
+                _Episode(lines, clip_keys, facts, len(intro), prepared), settings, target,
+                (codec_record, codec_loss or 0.0), article.identity, cache, pool, reporter,
+            )  # fmt: skip
             break
         except BrokenEntry:  # a clip left the cache after it was spoken (a `cache prune` meanwhile): speak it again
             if attempt:
                 raise _cache_keeps_breaking(cache) from None
     if not more_to_come:
         pool.release_workers()
-    chapters, cues, duration = _timeline(lines, clip_keys, encoded, facts, script, rate)
+    chapters, cues, duration = _timeline(lines, clip_keys, runs, encoded, facts, script, rate)
 
     slug = _slug(article_path.stem) or _slug(script.title) or "episodio"
     staged: list[Path] = []
@@ -99,12 +126,13 @@ def build_episode(
             identity=article.identity,
             source=str(article.source),
             description=script.lead or script.title,
-            author=_author(script.byline) or config.author,
+            author=framing.byline_name(script.byline) or config.author,
             duration=duration,
             chapters=chapters,
             engine=cast.engine,
             voice=cast.narrator.name,
             quote_voice=cast.quote.name if cast.quote != cast.narrator else None,
+            text_digest=text_digest,
         )
         audio = temp_path_for(options.out_dir / f"{slug}.mp3")
         staged.append(audio)
@@ -120,6 +148,41 @@ def build_episode(
         for path in staged:
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def _frame(article, script, config, out_dir: Path) -> framing.Frame:
+    """The show's spoken intro and outro for this article."""
+    needs_date = templates.uses(config.intro, "date") or templates.uses(config.outro, "date")
+    day = _publication_day(article, out_dir, config.timezone) if needs_date else None
+    return framing.frame_for(config, article, script, day)
+
+
+def _publication_day(article, out_dir: Path, zone: str) -> dt.date:
+    """The date an intro reads: the article's own; else the episode's first publication, so a
+    re-build on a later day says the same; else today (in the show's time zone)."""
+    moment = calendar.parse_moment(article.published, zone)
+    if moment is None and (Path(out_dir) / CATALOGUE_NAME).is_file():
+        with locked_catalogue(out_dir) as catalogue:
+            listed = catalogue.find(article.identity)
+        moment = listed and calendar.local(listed.published, zone)
+    return (moment or calendar.local(dt.datetime.now(dt.timezone.utc), zone)).date()
+
+
+def _frame_lines(frame: framing.Frame, lines: list[Line], normalizer, bed: bool) -> tuple[list[Line], list[Line]]:
+    """The intro's line (opening the first chapter) and the outro's (closing the last).
+
+    Under a music bed, the pause after the intro is long enough for the bed to fade out in it.
+    """
+    intro_pause = max(PAUSE_TITLE, show_sounds.BED_FADE_OUT_SECONDS) if bed else PAUSE_TITLE
+    intro = framing.frame_line(frame.intro, 0, normalizer, split_sentences, intro_pause)
+    outro = framing.frame_line(frame.outro, lines[-1].chapter, normalizer, split_sentences, PAUSE_CHAPTER)
+    return intro, outro
+
+
+def _text_digest(script) -> str:
+    """What the listener hears of the article, as a digest: a new version with another one is a correction."""
+    text = json.dumps(script.to_json(), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 CODEC_PROBES = 4
@@ -182,22 +245,47 @@ def _pause_steps(seconds: float) -> int:
     return max(1, round(seconds / 0.1))
 
 
-def _encode_to_target(lines, clip_keys, facts, settings, codec: tuple[str, float], identity: str, cache: ClipCache, pool, reporter):
-    """Encode every clip with one gain for the whole episode, so the MP3 lands on TARGET_LUFS.
+@dataclass
+class _Episode:
+    """What the encoder needs: the lines with their clips' keys and cached facts, how many
+    lines are the spoken intro, and the cache keys of the show's prepared sounds by setting."""
+
+    lines: list[Line]
+    clip_keys: list[list[str]]
+    facts: dict[str, ClipAudio]
+    intro_lines: int
+    sounds: dict[str, str]
+
+
+@dataclass
+class _Run:
+    """One independently encoded run of MP3 frames (a clip, a jingle, or the spoken intro over
+    the music bed), and the clips of lines it holds: (line, clip, sample offset in its input)."""
+
+    job: EncodeJob | MixJob
+    clips: list[tuple[int, int, int]]
+    samples: int
+    """Length of its input: the order in which runs are encoded."""
+
+
+def _encode_to_target(episode: _Episode, settings, target: LoudnessTarget, codec: tuple[str, float], identity: str, cache, pool, reporter):
+    """Encode the episode's runs with one gain for all its clips, so the MP3 lands on the target loudness.
 
     The gain is predicted from the clips' own loudness, less what the encoder
     is known to remove for these voices (measured on a few clips of the first
     build), and kept from the previous build of the same article while the
     result stays close to the target, so a correction re-encodes only what
-    changed. The MP3's actual loudness is measured from its decoded clips; if
+    changed. The MP3's actual loudness is measured from its decoded runs; if
     it missed the target, the gain (and the known loss) is corrected once and
-    the clips encoded again. ``codec``: the record of the encoder's known loss, and that loss.
+    the clips encoded again. The show's sounds are at the target already.
+    ``codec``: the record of the encoder's known loss, and that loss.
+    Returns the runs in order, and their encoded frames.
     """
     codec_record, codec_loss = codec
     energies = []
-    for line, keys in zip(lines, clip_keys):
+    for line, keys in zip(episode.lines, episode.clip_keys):
         for clip, key in zip(line.clips, keys):
-            energies.append(facts[key].energies)
+            energies.append(episode.facts[key].energies)
             energies.append(np.zeros(_pause_steps(clip.pause_after)))
     predicted = integrated_loudness(np.concatenate(energies))
     if not np.isfinite(predicted):
@@ -205,67 +293,113 @@ def _encode_to_target(lines, clip_keys, facts, settings, codec: tuple[str, float
     article_record = _gain_record(identity)
     expected = predicted - codec_loss  # the MP3's loudness at unity gain
     gain_db = cache.read_record(article_record).get("gain_db")
-    if gain_db is None or abs(expected + gain_db - TARGET_LUFS) > STICKY_GAIN_TOLERANCE_LU:
-        gain_db = round(TARGET_LUFS - expected, 2)
+    if gain_db is None or abs(expected + gain_db - target.lufs) > STICKY_GAIN_TOLERANCE_LU:
+        gain_db = round(target.lufs - expected, 2)
 
-    encoded = _encode(lines, clip_keys, gain_db, settings, cache, pool, reporter)
-    measured = integrated_loudness(np.concatenate([clip.energies for line in encoded for clip in line]))
-    if abs(measured - TARGET_LUFS) > STICKY_GAIN_TOLERANCE_LU:
+    runs = _runs(episode, gain_db, settings, target)
+    encoded = _encode(runs, cache, pool, reporter)
+    measured = _loudness(encoded)
+    if abs(measured - target.lufs) > STICKY_GAIN_TOLERANCE_LU:
+        spoken = _loudness([frames for run, frames in zip(runs, encoded) if run.clips])
         with contextlib.suppress(PublishError):
-            cache.write_record(codec_record, {"loss_db": round(predicted + gain_db - measured, 2)})
-        gain_db = round(gain_db + TARGET_LUFS - measured, 2)
-        encoded = _encode(lines, clip_keys, gain_db, settings, cache, pool, reporter)
+            cache.write_record(codec_record, {"loss_db": round(predicted + gain_db - spoken, 2)})
+        gain_db = round(gain_db + target.lufs - measured, 2)
+        runs = _runs(episode, gain_db, settings, target)
+        encoded = _encode(runs, cache, pool, reporter)
     with contextlib.suppress(PublishError):
         cache.write_record(article_record, {"gain_db": gain_db})
-    return encoded
+    return runs, encoded
+
+
+def _loudness(encoded: list[EncodedClip]) -> float:
+    return integrated_loudness(np.concatenate([frames.energies for frames in encoded]))
 
 
 def _gain_record(identity: str) -> str:
     return "gain-" + key_for(identity)[:24]
 
 
-def _encode(lines, clip_keys, gain_db: float, settings, cache: ClipCache, pool: Pool, reporter) -> list[list[EncodedClip]]:
-    """Encode the clips the cache lacks; returns each line's encoded clips."""
-    gain = db_to_gain(gain_db)
-    ceiling = db_to_gain(TRUE_PEAK_CEILING_DBTP)
+def _runs(episode: _Episode, gain_db: float, settings, target: LoudnessTarget) -> list[_Run]:
+    """The episode's runs of MP3 frames, in order: the intro jingle, the spoken intro (one run over the
+    music bed, else a run per clip), a run per clip of the article and the outro, the outro jingle."""
+    gain, ceiling = db_to_gain(gain_db), db_to_gain(target.ceiling_dbtp)
     hop = step_samples(settings.sample_rate)
-    keys: list[list[str]] = []
-    jobs: dict[str, EncodeJob] = {}
-    text_length: dict[str, int] = {}
-    for line, line_clip_keys in zip(lines, clip_keys):
-        line_keys = []
-        for clip, clip_key in zip(line.clips, line_clip_keys):
+    encoding = (f"{gain_db:.2f}", f"{target.ceiling_dbtp}", settings.key())
+    runs = []
+    if "intro_audio" in episode.sounds:
+        runs.append(_sound_run(episode.sounds["intro_audio"], settings, target))
+    bed = episode.sounds.get("music_bed") if episode.intro_lines else None
+    mixed: list[tuple[int, int, str, int]] = []  # the spoken intro's clips, under the bed: (line, clip, key, pause)
+    for index, (line, line_keys) in enumerate(zip(episode.lines, episode.clip_keys)):
+        for number, (clip, clip_key) in enumerate(zip(line.clips, line_keys)):
             pause = _pause_steps(clip.pause_after) * hop
-            key = key_for(clip_key, str(pause), f"{gain_db:.2f}", f"{TRUE_PEAK_CEILING_DBTP}", settings.key())
-            line_keys.append(key)
-            jobs.setdefault(key, EncodeJob(key, clip_key, pause, gain, ceiling, settings))
-            text_length[key] = len(clip.spoken)
-        keys.append(line_keys)
+            if bed and index < episode.intro_lines:
+                mixed.append((index, number, clip_key, pause))
+                continue
+            key = key_for(clip_key, str(pause), *encoding)
+            length = len(episode.facts[clip_key].energies) * hop + pause
+            runs.append(_Run(EncodeJob(key, clip_key, pause, gain, ceiling, settings), [(index, number, 0)], length))
+        if mixed and index + 1 == episode.intro_lines:
+            runs.append(_bed_run(mixed, bed, episode.facts, gain, ceiling, encoding, settings))
+    if "outro_audio" in episode.sounds:
+        runs.append(_sound_run(episode.sounds["outro_audio"], settings, target))
+    return runs
+
+
+def _sound_run(sound_key: str, settings, target: LoudnessTarget) -> _Run:
+    """A jingle as a run of its own: prepared at the show's loudness, so at unity gain."""
+    ceiling_db = f"{target.ceiling_dbtp}"
+    job = EncodeJob(key_for(sound_key, "0", "unity", ceiling_db, settings.key()), sound_key, 0, 1.0, db_to_gain(target.ceiling_dbtp), settings)
+    return _Run(job, [], 0)
+
+
+def _bed_run(mixed, bed_key: str, facts, gain: float, ceiling: float, encoding: tuple[str, ...], settings) -> _Run:
+    """The spoken intro's clips as one run, the music bed under them (its lead before the first)."""
+    hop = step_samples(settings.sample_rate)
+    lead = round(show_sounds.BED_LEAD_SECONDS * settings.sample_rate)
+    offsets, position = [], lead
+    for index, number, clip_key, pause in mixed:
+        offsets.append((index, number, position))
+        position += len(facts[clip_key].energies) * hop + pause
+    clip_keys = tuple(clip_key for _, _, clip_key, _ in mixed)
+    pauses = tuple(pause for *_, pause in mixed)
+    key = key_for("bed", *clip_keys, *map(str, pauses), bed_key, str(lead), show_sounds.BED_SHAPE, *encoding)
+    return _Run(MixJob(key, clip_keys, pauses, bed_key, lead, gain, ceiling, settings), offsets, position)
+
+
+def _encode(runs: list[_Run], cache: ClipCache, pool: Pool, reporter) -> list[EncodedClip]:
+    """Encode the runs the cache lacks; returns every run's frames, in order."""
+    jobs = {run.job.key: run for run in runs}
     encoded: dict[str, EncodedClip] = {}
-    missing = _load_entries(jobs.values(), encoded, cache.load_encoded)
+    missing = _load_entries([run.job for run in jobs.values()], encoded, cache.load_encoded)
     for _attempt in range(2):  # a second pass encodes again entries found broken
         if not missing:
-            return [[encoded[key] for key in line_keys] for line_keys in keys]
+            return [encoded[run.job.key] for run in runs]
         reporter.start("Encoding", len(missing))
-        longest_first = sorted(missing, key=lambda job: text_length[job.key], reverse=True)  # the workers end together
+        longest_first = sorted(missing, key=lambda job: jobs[job.key].samples, reverse=True)  # the workers end together
         pool.encode(longest_first, lambda _job, _key: reporter.advance(1))
         missing = _load_entries(missing, encoded, cache.load_encoded)
     raise _cache_keeps_breaking(cache)
 
 
-def _timeline(lines, clip_keys, encoded: list[list[EncodedClip]], facts, script, rate: int):
-    """Chapters, transcript cues and duration, from the MP3 frames each clip became."""
+def _timeline(lines, clip_keys, runs: list[_Run], encoded: list[EncodedClip], facts, script, rate: int):
+    """Chapters, transcript cues and duration, from the MP3 frames each run became.
+
+    A clip's audio starts where its run starts, plus the encoder's delay,
+    plus its offset in the run's input (0 but under the music bed).
+    """
     position = 0  # in decoded samples
+    placed: dict[tuple[int, int], tuple[int, int]] = {}  # (line, clip) -> (its run's start, its audio's start)
+    for run, frames in zip(runs, encoded):
+        for index, number, offset in run.clips:
+            placed[index, number] = (position, position + mp3.DECODED_OFFSET_SAMPLES + offset)
+        position += frames.samples
     cues: list[Cue] = []
     chapter_starts: dict[int, int] = {}
-    for line, line_clip_keys, line_encoded in zip(lines, clip_keys, encoded):
-        chapter_starts.setdefault(line.chapter, position)
-        speech_start = speech_end = None
-        for clip_key, clip in zip(line_clip_keys, line_encoded):
-            if speech_start is None:
-                speech_start = position + mp3.DECODED_OFFSET_SAMPLES
-            speech_end = position + mp3.DECODED_OFFSET_SAMPLES + facts[clip_key].speech_samples
-            position += clip.samples
+    for index, (line, line_clip_keys) in enumerate(zip(lines, clip_keys)):
+        run_start, speech_start = placed[index, 0]
+        chapter_starts.setdefault(line.chapter, run_start)
+        speech_end = placed[index, len(line.clips) - 1][1] + facts[line_clip_keys[-1]].speech_samples
         cues.append(Cue(speech_start / rate, speech_end / rate, line.speaker, line.text))
     starts = sorted(chapter_starts.items())
     chapters = []
@@ -276,13 +410,12 @@ def _timeline(lines, clip_keys, encoded: list[list[EncodedClip]], facts, script,
     return chapters, cues, position / rate
 
 
-def _write_mp3(path: Path, tags, chapters: list[ChapterMark], encoded: list[list[EncodedClip]]) -> None:
-    """The ID3 tag first (so it is never moved), then every clip's frames."""
+def _write_mp3(path: Path, tags, chapters: list[ChapterMark], encoded: list[EncodedClip]) -> None:
+    """The ID3 tag first (so it is never moved), then every run's frames."""
     write_tags(path, tags, chapters)
     with open(path, "ab") as out:
-        for line_encoded in encoded:
-            for clip in line_encoded:
-                out.write(clip.frames)
+        for frames in encoded:
+            out.write(frames.frames)
         out.flush()
         os.fsync(out.fileno())
 
@@ -310,13 +443,6 @@ def _stage_text(final: Path, text: str, staged: list[Path]) -> Path:
         handle.flush()
         os.fsync(handle.fileno())
     return temp
-
-
-def _author(byline: str | None) -> str | None:
-    """ "Por Fulana de Tal" -> "Fulana de Tal"."""
-    if not byline:
-        return None
-    return re.sub(r"^\s*(por|by)\s+", "", byline, flags=re.IGNORECASE).strip() or None
 
 
 def _slug(text: str) -> str:

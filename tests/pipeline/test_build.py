@@ -248,7 +248,8 @@ def test_quotations_are_read_by_the_second_speaker_of_a_multi_speaker_voice(tmp_
     assert speakers["A Defesa Civil emitiu um alerta."] == 0
     assert any(speaker == 0 and "disse o coordenador" in text for text, speaker in speakers.items())
     cues = read_cues(tmp_path / "out" / episode.transcript_file)
-    assert [speaker for *_, speaker, _ in cues] == ["Narração", "Narração", "Citação", "Narração"]
+    # ... and the narrator ends with the show's disclosure.
+    assert [speaker for *_, speaker, _ in cues] == ["Narração", "Narração", "Citação", "Narração", "Narração"]
 
 
 def test_espeak_engine_on_request(tmp_path, cli_env):

@@ -9,18 +9,36 @@ concatenated values. The tests check the result against pyloudnorm.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from audio_artigo.assembly.dsp import interpolated_peaks, k_weight
 
-TARGET_LUFS = -16.0
-"""Integrated loudness of every episode (Apple's and most podcast apps' level for spoken word)."""
-TRUE_PEAK_CEILING_DBTP = -1.1
-"""Highest true peak of the decoded MP3 (the requirement is -1 dBTP)."""
+DEFAULT_LOUDNESS_LUFS = -16.0
+"""Integrated loudness of an episode unless the show sets another (podcast.toml's
+loudness_lufs): Apple's and most podcast apps' level for spoken word."""
+DEFAULT_TRUE_PEAK_DBTP = -1.0
+"""The highest true peak of the decoded MP3 unless the show sets another (true_peak_dbtp)."""
+TRUE_PEAK_MARGIN_DB = 0.1
+"""Clips are limited this far under the show's true-peak limit: the ceiling the build holds."""
 STEP_SECONDS = 0.1  # gating blocks are 400 ms long and start every 100 ms
 BLOCK_STEPS = 4
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
+
+
+@dataclass(frozen=True)
+class LoudnessTarget:
+    """The show's sound: integrated loudness (LUFS) and true-peak limit (dBTP) of every episode."""
+
+    lufs: float = DEFAULT_LOUDNESS_LUFS
+    true_peak_dbtp: float = DEFAULT_TRUE_PEAK_DBTP
+
+    @property
+    def ceiling_dbtp(self) -> float:
+        """What the limiter and the encoder check hold (a little under the limit)."""
+        return round(self.true_peak_dbtp - TRUE_PEAK_MARGIN_DB, 2)
 
 
 def step_samples(sample_rate: int) -> int:

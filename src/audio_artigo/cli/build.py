@@ -28,9 +28,22 @@ from audio_artigo.cli.reporter import TerminalReporter
 @click.option("--lexicon", type=click.Path(path_type=Path), help="User lexicon (TSV or TOML): word -> spoken text or [[phonemes]].")
 @click.option("--bitrate", type=click.IntRange(min=64, max=160), default=64, show_default=True, help="MP3 bitrate in kbps (mono).")
 @click.option("--mp3-quality", type=click.IntRange(min=0, max=9), default=5, show_default=True, help="LAME quality: 0 best/slowest, 9 fastest.")
+@click.option("--intro", help='Spoken intro template, e.g. "Você está ouvindo {show}. {title}." ("" for none). Default: podcast.toml\'s intro.')
+@click.option("--outro", help="Spoken outro template (\"\" for none). Default: podcast.toml's outro.")
+@click.option("--disclosure", help="The synthetic-voice disclosure (\"\" for none). Default: podcast.toml's.")
+@click.option("--intro-audio", metavar="FILE", help="Jingle before the intro (WAV, FLAC, OGG, MP3; \"\" for none). Default: podcast.toml's.")
+@click.option("--outro-audio", metavar="FILE", help="Jingle after the outro (\"\" for none). Default: podcast.toml's.")
+@click.option("--music-bed", metavar="FILE", help="Music under the spoken intro (\"\" for none). Default: podcast.toml's.")
+@click.option("--loudness-lufs", type=float, help="Integrated loudness of the episodes. Default: podcast.toml's, else -16.")
+@click.option("--true-peak-dbtp", type=float, help="Highest true peak of the episodes. Default: podcast.toml's, else -1.")
+@click.option("--speed", type=float, help="The voices' pace (1.1: 10% faster). Default: podcast.toml's, else 1.")
 def build(articles, voice, quote_voice, speaker, quote_speaker, engine, out_dir, workers, offline, repo_url,
-          cache_dir, no_cache, keep_related, lexicon, bitrate, mp3_quality):
-    """Build podcast episodes from ARTICLES (.txt, .md or .html) into the output folder."""
+          cache_dir, no_cache, keep_related, lexicon, bitrate, mp3_quality, **show):
+    """Build podcast episodes from ARTICLES (.txt, .md or .html) into the output folder.
+
+    The show's settings (intro, outro, jingles, loudness...) come from
+    podcast.toml; the options of the same names override them for this build.
+    """
     from audio_artigo.build import BuildOptions
     from audio_artigo.build import build as build_episodes
     from audio_artigo.voices.cast import VoiceRequest
@@ -53,6 +66,7 @@ def build(articles, voice, quote_voice, speaker, quote_speaker, engine, out_dir,
         lexicon=lexicon,
         bitrate_kbps=bitrate,
         mp3_quality=mp3_quality,
+        show=show,
     )
     with TerminalReporter() as reporter:
         episodes = build_episodes(list(articles), options, reporter)

@@ -74,12 +74,9 @@ def plan(script: Script, normalize: Callable[[str], str], split_sentences: Calla
         for paragraph_index, paragraph in enumerate(chapter.paragraphs):
             for segment in paragraph:
                 for sentence in split_sentences(segment.text):
-                    spoken = normalize(sentence).strip()
-                    if not _WORD.search(spoken):
-                        continue  # nothing to say (a stray dash or quote mark)
-                    clips = [Clip(piece, PAUSE_CLAUSE) for piece in split_long(spoken)]
-                    clips[-1].pause_after = PAUSE_SENTENCE
-                    lines.append(Line(sentence.strip(), segment.kind, chapter_index, clips))
+                    clips = sentence_clips(sentence, normalize)
+                    if clips:
+                        lines.append(Line(sentence.strip(), segment.kind, chapter_index, clips))
             if lines:
                 heading = paragraph_index == 0 and (chapter_index == 0 or _is_heading(paragraph, chapter.title))
                 _lengthen(lines[-1].clips[-1], PAUSE_TITLE if heading else PAUSE_PARAGRAPH)
@@ -89,6 +86,16 @@ def plan(script: Script, normalize: Callable[[str], str], split_sentences: Calla
         if previous.speaker != following.speaker:
             _lengthen(previous.clips[-1], PAUSE_VOICE_CHANGE)
     return lines
+
+
+def sentence_clips(sentence: str, normalize: Callable[[str], str]) -> list[Clip]:
+    """What one sentence's synthesis calls say, with the pauses after them; none if it says nothing."""
+    spoken = normalize(sentence).strip()
+    if not _WORD.search(spoken):
+        return []  # nothing to say (a stray dash or quote mark)
+    clips = [Clip(piece, PAUSE_CLAUSE) for piece in split_long(spoken)]
+    clips[-1].pause_after = PAUSE_SENTENCE
+    return clips
 
 
 def _is_heading(paragraph: list, title: str) -> bool:

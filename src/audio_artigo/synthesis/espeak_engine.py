@@ -74,7 +74,7 @@ class EspeakEngine:
             library = _load()
             if library.espeak_SetVoiceByName(spec.espeak_voice.encode()) != 0:
                 raise SynthesisError(f"eSpeak NG has no voice {spec.espeak_voice!r}")
-            library.espeak_SetParameter(_RATE, spec.espeak_rate, 0)
+            library.espeak_SetParameter(_RATE, round(spec.espeak_rate * spec.speed), 0)
             library.espeak_SetParameter(_PITCH, spec.espeak_pitch, 0)
             _chunks.clear()
             if library.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None) != 0:

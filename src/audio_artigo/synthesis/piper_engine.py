@@ -248,9 +248,12 @@ class PiperModel:
         self.sample_rate = config.sample_rate
 
     def speak(self, text: str, spec: VoiceSpec) -> np.ndarray:
+        length_scale = spec.length_scale
+        if spec.speed != 1.0:  # the voice's own length scale unless the spec sets one, at the show's pace
+            length_scale = (length_scale if length_scale is not None else self.voice.config.length_scale) / spec.speed
         settings = SynthesisConfig(
             speaker_id=spec.speaker_id,
-            length_scale=spec.length_scale,
+            length_scale=length_scale,
             noise_scale=spec.noise_scale,
             noise_w_scale=spec.noise_w_scale,
             normalize_audio=False,  # Piper's per-sentence peak normalisation makes the volume jump

@@ -34,7 +34,7 @@ class SynthesisJob:
     voice: VoiceSpec
     text: str
     codec_probe: object = None
-    """EncoderSettings: also measure how much loudness the encoder takes from this clip."""
+    """(EncoderSettings, LoudnessTarget): also measure how much loudness the encoder takes from this clip."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,24 @@ class EncodeJob:
     gain: float
     ceiling: float
     settings: object  # assembly.mp3.EncoderSettings
+
+
+@dataclass(frozen=True)
+class MixJob:
+    """Clips (the spoken intro) encoded as one run, with the music bed under them (see assembly.sounds)."""
+
+    key: str
+    clip_keys: tuple[str, ...]
+    pause_samples: tuple[int, ...]
+    """The silence after each clip."""
+    bed_key: str
+    """The prepared music bed, in the clip cache."""
+    lead_samples: int
+    """The bed alone before the first clip."""
+    gain: float
+    """The episode's gain, for the clips (the prepared bed is at the show's loudness already)."""
+    ceiling: float
+    settings: object
 
 
 CODEC_HEADROOM = 10 ** (-0.5 / 20)
@@ -106,24 +124,25 @@ class _Worker:
         loss = self._codec_loss(clip, job.codec_probe) if job.codec_probe is not None else None
         return SynthesisResult(speech / self.sample_rate, loss)
 
-    def _codec_loss(self, clip: ClipAudio, settings) -> float | None:
+    def _codec_loss(self, clip: ClipAudio, probe) -> float | None:
         """Loudness (LU) the encoder removes from a clip brought to the target level.
 
         The encoder's low-pass and masking take some energy away, a little from
         speech, up to a dB from noise-like voices; knowing it from a few clips
         lets the first encoding land on the target.
         """
-        from audio_artigo.assembly.loudness import TARGET_LUFS, TRUE_PEAK_CEILING_DBTP, db_to_gain, integrated_loudness
+        from audio_artigo.assembly.loudness import db_to_gain, integrated_loudness
 
+        settings, target = probe
         loudness = integrated_loudness(clip.energies)
         if not np.isfinite(loudness):
             return None
-        gain = db_to_gain(TARGET_LUFS - loudness)
-        encoded = self._encode_and_measure(clip, gain, db_to_gain(TRUE_PEAK_CEILING_DBTP), 0, settings)
-        return TARGET_LUFS - integrated_loudness(encoded.energies)
+        gain = db_to_gain(target.lufs - loudness)
+        encoded = self._encode_and_measure(clip.samples(), gain, db_to_gain(target.ceiling_dbtp), 0, settings)
+        return target.lufs - integrated_loudness(encoded.energies)
 
-    def _encode_and_measure(self, clip: ClipAudio, gain: float, ceiling: float, pause_samples: int, settings) -> EncodedClip:
-        """MP3 frames of a clip at ``gain``, with the loudness energies and length of their decoded audio.
+    def _encode_and_measure(self, samples: np.ndarray, gain: float, ceiling: float, pause_samples: int, settings) -> EncodedClip:
+        """MP3 frames of audio (a clip's samples) at ``gain``, with the loudness energies and length of their decoded audio.
 
         The limiter keeps the clip a little under ``ceiling`` before encoding,
         as the encoder can overshoot by a fraction of a dB; a decoded clip that
@@ -136,7 +155,7 @@ class _Worker:
 
         limit_at = ceiling * CODEC_HEADROOM
         for _attempt in range(3):
-            audio = limit(clip.samples().astype(np.float64) * gain, limit_at, self.sample_rate)
+            audio = limit(samples.astype(np.float64) * gain, limit_at, self.sample_rate)
             pcm = np.zeros(len(audio) + pause_samples, dtype=np.int16)
             pcm[: len(audio)] = np.clip(np.round(audio * 32767), -32767, 32767)
             frames = mp3.encode(pcm, settings)
@@ -150,11 +169,31 @@ class _Worker:
         padded[: len(decoded)] = decoded
         return EncodedClip(frames, step_energies(padded, self.sample_rate), mp3.count_samples(frames))
 
-    def encode(self, job: EncodeJob) -> str:
+    def encode(self, job: EncodeJob | MixJob) -> str:
         # The loudness that counts is the MP3's: measured on the decoded frames.
-        clip = self.cache.load_clip(job.clip_key)
-        self.cache.store_encoded(job.key, self._encode_and_measure(clip, job.gain, job.ceiling, job.pause_samples, job.settings))
+        if isinstance(job, MixJob):
+            encoded = self._encode_and_measure(self._mix(job), 1.0, job.ceiling, 0, job.settings)
+        else:
+            clip = self.cache.load_clip(job.clip_key)
+            encoded = self._encode_and_measure(clip.samples(), job.gain, job.ceiling, job.pause_samples, job.settings)
+        self.cache.store_encoded(job.key, encoded)
         return job.key
+
+    def _mix(self, job: MixJob) -> np.ndarray:
+        """The clips at the episode's gain with their pauses, after the bed's lead, and the bed under them."""
+        from audio_artigo.assembly.sounds import bed_envelope, repeated
+
+        pieces = [np.zeros(job.lead_samples)]
+        position = voice_end = job.lead_samples
+        for clip_key, pause in zip(job.clip_keys, job.pause_samples):
+            clip = self.cache.load_clip(clip_key)
+            pieces += [clip.samples().astype(np.float64) * job.gain, np.zeros(pause)]
+            voice_end = position + clip.speech_samples
+            position += len(clip.pcm) + pause
+        voice = np.concatenate(pieces)
+        bed = self.cache.load_clip(job.bed_key)
+        music = repeated(bed.samples()[: bed.speech_samples].astype(np.float64), len(voice))
+        return voice + music * bed_envelope(len(voice), job.lead_samples, voice_end, self.sample_rate)
 
 
 def longest_first_by_generation(jobs: list[SynthesisJob], first: int, generation: int) -> list[SynthesisJob]:

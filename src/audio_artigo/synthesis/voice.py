@@ -37,16 +37,19 @@ class VoiceSpec:
     espeak_rate: int = 165
     """eSpeak NG words per minute."""
     espeak_pitch: int = 50
+    speed: float = 1.0
+    """The show's pace (podcast.toml's speed): Piper's length scale is divided by it, eSpeak's rate multiplied."""
 
     def cache_identity(self) -> str:
         """Everything that changes the audio this voice produces for a given text."""
+        pace = "" if self.speed == 1.0 else f"|speed={self.speed:g}"  # the show's own pace: earlier keys stay valid
         if self.engine == "piper":
             return (
                 f"piper-tts {_package_version('piper-tts')} onnxruntime {_package_version('onnxruntime')}"
                 f"|{self.digest}|speaker={self.speaker_id}|length={self.length_scale}"
                 f"|noise={self.noise_scale}|noise_w={self.noise_w_scale}"
-            )
+            ) + pace
         return (
             f"espeak-ng {_package_version('espeakng-loader')}|{self.espeak_voice}"
             f"|rate={self.espeak_rate}|pitch={self.espeak_pitch}"
-        )
+        ) + pace

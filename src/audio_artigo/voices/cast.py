@@ -147,3 +147,10 @@ def _speaker_id(info, wanted: str | None, default: int | None, other: bool = Fal
 
 def _is_path(name: str) -> bool:
     return "/" in name or name.endswith(".onnx")
+
+
+def at_speed(cast: Cast, speed: float) -> Cast:
+    """``cast`` with every voice at the show's pace (1.1: 10 % faster)."""
+    if speed == 1.0:
+        return cast
+    return replace(cast, narrator=replace(cast.narrator, speed=speed), quote=replace(cast.quote, speed=speed))
