@@ -57,3 +57,11 @@ def build_note(tmp_path, voice, sentence: str):
     options = BuildOptions(out_dir=tmp_path / "out", voices=VoiceRequest(voice=str(voice), offline=True), workers=1)
     (episode,) = build([article], options)
     return episode
+
+
+def audio_frames(mp3: bytes) -> bytes:
+    """An MP3's bytes after its ID3v2 tag (whose size is a "syncsafe" integer: 7 bits per byte)."""
+    size = 0
+    for byte in mp3[6:10]:
+        size = size << 7 | byte & 0x7F
+    return mp3[10 + size :]

@@ -21,7 +21,7 @@ from mutagen.mp3 import MP3
 from scipy.signal import resample_poly
 
 from tests.conftest import EXAMPLES, TINY_MULTI_VOICE, TINY_VOICE
-from tests.pipeline.conftest import build_note, run_cli
+from tests.pipeline.conftest import audio_frames, build_note, run_cli
 from tests.podcast.episodes import chapter_frames
 from tests.reading.conftest import DATA as READING_DATA
 
@@ -164,9 +164,6 @@ def test_editing_one_sentence_synthesises_it_alone_and_changes_only_its_part_of_
     new_clips = set((out / ".cache" / "clips").rglob("*.npz")) - clips_before
     assert len(new_clips) == 1
     second = (out / "artigo-2.mp3").read_bytes()
-
-    def audio_frames(data: bytes) -> bytes:
-        return data[10 + int.from_bytes(bytes(b & 0x7F for b in data[6:10]), "big") :]  # skip the ID3 tag
 
     a, b = audio_frames(first), audio_frames(second)
     prefix = next(i for i, (x, y) in enumerate(zip(a, b)) if x != y)

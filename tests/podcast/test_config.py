@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import tomllib
 import uuid
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from audio_artigo.podcast.config import (
     PodcastConfig,
     load_config,
     read_config,
+    with_overrides,
     write_default_config,
     xml_safe,
 )
@@ -220,3 +222,70 @@ def test_the_config_title_is_cleaned_like_article_text(out_dir):
     write_feed(out_dir, load_config(out_dir))
     root = etree.parse(io.BytesIO((out_dir / "feed.xml").read_bytes())).getroot()
     assert root.findtext("channel/title") == "Jornal & <Cia>"
+
+
+# The show's frame and sound ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('intro = "Você está ouvindo {programa}."', "intro: unknown placeholder {programa} (known: {show}, {title}"),
+        ('outro = "Até {title!r}."', "outro: placeholder {title} takes no format"),
+        ('intro = "Chaves { soltas"', "(a literal brace is written twice: {{ or }})"),
+        ('correction_note = "Corrigido em {date} por {author}."', "correction_note: unknown placeholder {author} (known: {date}, {time})"),
+        ('intro_audio = "vinheta.wav"', "vinheta.wav does not exist"),
+        ('music_bed = "trilha.mp3"', "trilha.mp3 does not exist"),
+        ('loudness_lufs = "-16"', "loudness_lufs must be a number"),
+        ("loudness_lufs = -5", "loudness_lufs: -5 is outside -30 to -10"),
+        ("true_peak_dbtp = 1.5", "true_peak_dbtp: 1.5 is outside -9 to 0"),
+        ("speed = 0", "speed: 0 is outside 0.5 to 2"),
+        ("speed = true", "speed must be a number"),
+        ('timezone = "America/Recife_"', "timezone: 'America/Recife_' is not a time zone"),
+    ],
+)
+def test_invalid_show_settings_are_one_line_config_errors(out_dir, text, message):
+    path = out_dir / "podcast.toml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        read_config(path)
+    assert str(error.value).startswith(f"{path}: ") and message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_the_show_settings_round_trip_through_init_and_name_their_files_relative_to_the_toml(out_dir):
+    (out_dir / "vinheta.ogg").write_bytes(b"")
+    path = out_dir / "podcast.toml"
+    write_default_config(
+        path, intro="Você está ouvindo {show}. {title}.", outro="Até amanhã.", disclosure="", intro_audio="vinheta.ogg",
+        loudness_lufs=-19, true_peak_dbtp=-1.5, speed=1.1, timezone="America/Manaus", correction_note="Corrigido em {date}.",
+    )  # fmt: skip
+    text = path.read_text(encoding="utf-8")
+    assert "loudness_lufs = -19\n" in text and 'intro_audio = "vinheta.ogg"\n' in text and 'outro_audio = ""\n' in text
+    config = read_config(path)
+    assert (config.intro, config.outro, config.disclosure) == ("Você está ouvindo {show}. {title}.", "Até amanhã.", "")
+    assert config.intro_audio == (out_dir / "vinheta.ogg").resolve() and config.outro_audio is None
+    assert (config.loudness_lufs, config.true_peak_dbtp, config.speed) == (-19.0, -1.5, 1.1)
+    assert (config.timezone, config.correction_note) == ("America/Manaus", "Corrigido em {date}.")
+
+
+def test_init_writes_every_show_setting_with_its_default(out_dir):
+    assert run_cli("init") == 0
+    settings = tomllib.loads((out_dir.parent / "cwd" / "podcast.toml").read_text(encoding="utf-8"))
+    assert settings["intro"] == settings["outro"] == settings["intro_audio"] == settings["music_bed"] == ""
+    assert settings["disclosure"] == PodcastConfig().disclosure and "voz sintética" in settings["disclosure"]
+    assert (settings["loudness_lufs"], settings["true_peak_dbtp"], settings["speed"]) == (-16, -1, 1)
+    assert settings["timezone"] == "America/Sao_Paulo"
+    assert settings["correction_note"] == "Corrigido em {date}, {time}: o áudio foi atualizado com o texto corrigido."
+
+
+def test_a_builds_own_show_settings_override_the_files_and_name_the_option(out_dir):
+    config = PodcastConfig(intro="Olá.", loudness_lufs=-16)
+    assert with_overrides(config, {"intro": None, "loudness_lufs": -19.0, "outro": ""}) == replace(
+        config, loudness_lufs=-19.0, outro=""
+    )
+    (out_dir.parent / "cwd" / "vinheta.flac").write_bytes(b"")
+    assert with_overrides(config, {"outro_audio": "vinheta.flac"}).outro_audio == (out_dir.parent / "cwd" / "vinheta.flac").resolve()
+    with pytest.raises(ConfigError, match=r"^--music-bed: \S*/sumida.ogg does not exist$"):
+        with_overrides(config, {"music_bed": "sumida.ogg"})
+    with pytest.raises(ConfigError, match=r"^--intro: unknown placeholder \{titulo\}"):
+        with_overrides(config, {"intro": "{titulo}"})

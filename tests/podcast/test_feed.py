@@ -207,3 +207,6 @@ def test_the_page_says_who_reads_each_episode_and_marks_drafts():
     meta = [p.text_content() for p in page.xpath('//p[@class="meta"]')]
     assert meta[0].endswith("voz pt_BR-faber-medium, citações na voz pt_BR-cadu-medium")
     assert meta[1].endswith("rascunho lido por eSpeak NG")
+    # The synthetic-voice disclosure is said of every episode; the draft keeps its label beside it.
+    assert [p.text_content() for p in page.xpath('//p[@class="disclosure"]')] == [CONFIG.disclosure] * 2
+    assert "rascunho" in page.xpath('//article')[1].text_content()
