@@ -303,3 +303,15 @@ def test_speed_is_the_pace_of_the_narrator_and_of_quotations(tmp_path, piper_cal
     for speaker in ("Narração", "Citação"):
         # Not quite half: a phoneme lasts at least one frame of the voice's, whatever the pace.
         assert 0.4 < spoken["2"][speaker] / spoken["1"][speaker] < 0.8, speaker
+
+
+def test_a_music_bed_without_a_spoken_intro_is_not_played_and_the_build_says_so(show, cli_env):
+    out, article = show
+    result = run_cli(["build", article, "--voice", TINY_VOICE, "--out", out, "--offline", "--workers", "1", "--intro", ""],
+                     cli_env, cwd=out.parent)  # fmt: skip
+    assert result.stderr.count("warning") == 1 and "music_bed" in result.stderr
+    audio, _ = soundfile.read(out / "chuva.mp3")
+    cues = read_cues(out / "chuva.vtt")
+    assert cues[0][3] == "Chuva forte alaga ruas de São Paulo"  # no intro: the title opens the episode
+    between = audio[round(cues[0][1] * RATE) + 200 : round(cues[1][0] * RATE) - DECODED_OFFSET_SAMPLES]
+    assert rms_db(between) < -60  # and no music under it
