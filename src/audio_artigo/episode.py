@@ -82,13 +82,9 @@ def build_episode(
 
     sounds = sounds or {}
     text_digest = _text_digest(script)
-    frame = _frame(article, script, config, options.out_dir)
-    script = framing.without_repeats(script, frame)
-    lines = plan(script, spoken, split_sentences)
-    if not lines:
-        raise InputError(f"{article_path}: nothing to read aloud")
-    intro, outro = _frame_lines(frame, lines, spoken, bed="music_bed" in sounds)
-    lines = intro + lines + outro
+    script, lines, intro_lines = _framed_lines(
+        article_path, article, script, config, spoken, bed="music_bed" in sounds, out_dir=options.out_dir
+    )
 
     rate = cast.sample_rate
     target = LoudnessTarget(config.loudness_lufs, config.true_peak_dbtp)
@@ -106,7 +102,7 @@ def build_episode(
                 cache.write_record(codec_record, {"loss_db": codec_loss})
         try:
             runs, encoded = _encode_to_target(
-                _Episode(lines, clip_keys, facts, len(intro), prepared), settings, target,
+                _Assembly(lines, clip_keys, facts, intro_lines, prepared), settings, target,
                 (codec_record, codec_loss or 0.0), article.identity, cache, pool, reporter,
             )  # fmt: skip
             break
@@ -150,11 +146,24 @@ def build_episode(
                 path.unlink()
 
 
-def _frame(article, script, config, out_dir: Path) -> framing.Frame:
-    """The show's spoken intro and outro for this article."""
+def _framed_lines(article_path: Path, article, script, config, spoken, bed: bool, out_dir: Path):
+    """The lines read aloud: the show's spoken intro, the article's, the outro with the disclosure.
+
+    Returns the script as read (without the title or byline the intro already
+    said), its lines, and how many of them are the intro's (0 or 1).
+    """
     needs_date = templates.uses(config.intro, "date") or templates.uses(config.outro, "date")
     day = _publication_day(article, out_dir, config.timezone) if needs_date else None
-    return framing.frame_for(config, article, script, day)
+    frame = framing.frame_for(config, article, script, day)
+    script = framing.without_repeats(script, frame)
+    lines = plan(script, spoken, split_sentences)
+    if not lines:
+        raise InputError(f"{article_path}: nothing to read aloud")
+    # Under a music bed, the pause after the intro is long enough for the bed to fade out in it.
+    intro_pause = max(PAUSE_TITLE, show_sounds.BED_FADE_OUT_SECONDS) if bed else PAUSE_TITLE
+    intro = framing.frame_line(frame.intro, 0, spoken, split_sentences, intro_pause)
+    outro = framing.frame_line(frame.outro, lines[-1].chapter, spoken, split_sentences, PAUSE_CHAPTER)
+    return script, intro + lines + outro, len(intro)
 
 
 def _publication_day(article, out_dir: Path, zone: str) -> dt.date:
@@ -166,17 +175,6 @@ def _publication_day(article, out_dir: Path, zone: str) -> dt.date:
             listed = catalogue.find(article.identity)
         moment = listed and calendar.local(listed.published, zone)
     return (moment or calendar.local(dt.datetime.now(dt.timezone.utc), zone)).date()
-
-
-def _frame_lines(frame: framing.Frame, lines: list[Line], normalizer, bed: bool) -> tuple[list[Line], list[Line]]:
-    """The intro's line (opening the first chapter) and the outro's (closing the last).
-
-    Under a music bed, the pause after the intro is long enough for the bed to fade out in it.
-    """
-    intro_pause = max(PAUSE_TITLE, show_sounds.BED_FADE_OUT_SECONDS) if bed else PAUSE_TITLE
-    intro = framing.frame_line(frame.intro, 0, normalizer, split_sentences, intro_pause)
-    outro = framing.frame_line(frame.outro, lines[-1].chapter, normalizer, split_sentences, PAUSE_CHAPTER)
-    return intro, outro
 
 
 def _text_digest(script) -> str:
@@ -246,7 +244,7 @@ def _pause_steps(seconds: float) -> int:
 
 
 @dataclass
-class _Episode:
+class _Assembly:
     """What the encoder needs: the lines with their clips' keys and cached facts, how many
     lines are the spoken intro, and the cache keys of the show's prepared sounds by setting."""
 
@@ -268,7 +266,7 @@ class _Run:
     """Length of its input: the order in which runs are encoded."""
 
 
-def _encode_to_target(episode: _Episode, settings, target: LoudnessTarget, codec: tuple[str, float], identity: str, cache, pool, reporter):
+def _encode_to_target(assembly: _Assembly, settings, target: LoudnessTarget, codec: tuple[str, float], identity: str, cache, pool, reporter):
     """Encode the episode's runs with one gain for all its clips, so the MP3 lands on the target loudness.
 
     The gain is predicted from the clips' own loudness, less what the encoder
@@ -283,9 +281,9 @@ def _encode_to_target(episode: _Episode, settings, target: LoudnessTarget, codec
     """
     codec_record, codec_loss = codec
     energies = []
-    for line, keys in zip(episode.lines, episode.clip_keys):
+    for line, keys in zip(assembly.lines, assembly.clip_keys):
         for clip, key in zip(line.clips, keys):
-            energies.append(episode.facts[key].energies)
+            energies.append(assembly.facts[key].energies)
             energies.append(np.zeros(_pause_steps(clip.pause_after)))
     predicted = integrated_loudness(np.concatenate(energies))
     if not np.isfinite(predicted):
@@ -296,7 +294,7 @@ def _encode_to_target(episode: _Episode, settings, target: LoudnessTarget, codec
     if gain_db is None or abs(expected + gain_db - target.lufs) > STICKY_GAIN_TOLERANCE_LU:
         gain_db = round(target.lufs - expected, 2)
 
-    runs = _runs(episode, gain_db, settings, target)
+    runs = _runs(assembly, gain_db, settings, target)
     encoded = _encode(runs, cache, pool, reporter)
     measured = _loudness(encoded)
     if abs(measured - target.lufs) > STICKY_GAIN_TOLERANCE_LU:
@@ -304,7 +302,7 @@ def _encode_to_target(episode: _Episode, settings, target: LoudnessTarget, codec
         with contextlib.suppress(PublishError):
             cache.write_record(codec_record, {"loss_db": round(predicted + gain_db - spoken, 2)})
         gain_db = round(gain_db + target.lufs - measured, 2)
-        runs = _runs(episode, gain_db, settings, target)
+        runs = _runs(assembly, gain_db, settings, target)
         encoded = _encode(runs, cache, pool, reporter)
     with contextlib.suppress(PublishError):
         cache.write_record(article_record, {"gain_db": gain_db})
@@ -319,30 +317,30 @@ def _gain_record(identity: str) -> str:
     return "gain-" + key_for(identity)[:24]
 
 
-def _runs(episode: _Episode, gain_db: float, settings, target: LoudnessTarget) -> list[_Run]:
+def _runs(assembly: _Assembly, gain_db: float, settings, target: LoudnessTarget) -> list[_Run]:
     """The episode's runs of MP3 frames, in order: the intro jingle, the spoken intro (one run over the
     music bed, else a run per clip), a run per clip of the article and the outro, the outro jingle."""
     gain, ceiling = db_to_gain(gain_db), db_to_gain(target.ceiling_dbtp)
     hop = step_samples(settings.sample_rate)
     encoding = (f"{gain_db:.2f}", f"{target.ceiling_dbtp}", settings.key())
     runs = []
-    if "intro_audio" in episode.sounds:
-        runs.append(_sound_run(episode.sounds["intro_audio"], settings, target))
-    bed = episode.sounds.get("music_bed") if episode.intro_lines else None
+    if "intro_audio" in assembly.sounds:
+        runs.append(_sound_run(assembly.sounds["intro_audio"], settings, target))
+    bed = assembly.sounds.get("music_bed") if assembly.intro_lines else None
     mixed: list[tuple[int, int, str, int]] = []  # the spoken intro's clips, under the bed: (line, clip, key, pause)
-    for index, (line, line_keys) in enumerate(zip(episode.lines, episode.clip_keys)):
+    for index, (line, line_keys) in enumerate(zip(assembly.lines, assembly.clip_keys)):
         for number, (clip, clip_key) in enumerate(zip(line.clips, line_keys)):
             pause = _pause_steps(clip.pause_after) * hop
-            if bed and index < episode.intro_lines:
+            if bed and index < assembly.intro_lines:
                 mixed.append((index, number, clip_key, pause))
                 continue
             key = key_for(clip_key, str(pause), *encoding)
-            length = len(episode.facts[clip_key].energies) * hop + pause
+            length = len(assembly.facts[clip_key].energies) * hop + pause
             runs.append(_Run(EncodeJob(key, clip_key, pause, gain, ceiling, settings), [(index, number, 0)], length))
-        if mixed and index + 1 == episode.intro_lines:
-            runs.append(_bed_run(mixed, bed, episode.facts, gain, ceiling, encoding, settings))
-    if "outro_audio" in episode.sounds:
-        runs.append(_sound_run(episode.sounds["outro_audio"], settings, target))
+        if mixed and index + 1 == assembly.intro_lines:
+            runs.append(_bed_run(mixed, bed, assembly.facts, gain, ceiling, encoding, settings))
+    if "outro_audio" in assembly.sounds:
+        runs.append(_sound_run(assembly.sounds["outro_audio"], settings, target))
     return runs
 
 

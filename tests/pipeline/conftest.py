@@ -51,6 +51,22 @@ def loads(monkeypatch):
     return loaded
 
 
+@pytest.fixture
+def piper_calls(monkeypatch):
+    """Every (text, VoiceSpec) the real Piper engine speaks in this process (workers=1 builds)."""
+    from audio_artigo.synthesis.piper_engine import PiperModel
+
+    calls = []
+    real_speak = PiperModel.speak
+
+    def observed_speak(self, text, spec):
+        calls.append((text, spec))
+        return real_speak(self, text, spec)
+
+    monkeypatch.setattr(PiperModel, "speak", observed_speak)
+    return calls
+
+
 def build_note(tmp_path, voice, sentence: str):
     article = tmp_path / "nota.txt"
     article.write_text(f"Nota\n\n{sentence}\n", encoding="utf-8")

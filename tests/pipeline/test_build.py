@@ -42,22 +42,6 @@ def read_cues(path: Path):
     ]
 
 
-@pytest.fixture
-def piper_calls(monkeypatch):
-    """Every (text, VoiceSpec) the real Piper engine speaks in this process (workers=1 builds)."""
-    from audio_artigo.synthesis.piper_engine import PiperModel
-
-    calls = []
-    real_speak = PiperModel.speak
-
-    def observed_speak(self, text, spec):
-        calls.append((text, spec))
-        return real_speak(self, text, spec)
-
-    monkeypatch.setattr(PiperModel, "speak", observed_speak)
-    return calls
-
-
 def episode_files(folder: Path, slug: str):
     return folder / f"{slug}.mp3", folder / f"{slug}.chapters.json", folder / f"{slug}.vtt"
 

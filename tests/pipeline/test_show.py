@@ -23,7 +23,7 @@ from audio_artigo.normalize import normalize
 from audio_artigo.voices.cast import VoiceRequest
 from tests.conftest import TINY_VOICE
 from tests.pipeline.conftest import audio_frames, run_cli
-from tests.pipeline.test_build import piper_calls, read_cues  # noqa: F401 (a fixture)
+from tests.pipeline.test_build import read_cues
 from tests.podcast.episodes import chapter_frames
 
 RATE = 16000  # the tiny voice's
