@@ -34,6 +34,7 @@ COVER_PIXELS = 1400  # Apple's minimum; the generated cover is plain shapes and 
 _COVER_STYLE = "1"  # bump when the drawing changes, so the new cover gets a new name
 _COVER_FONT = "DejaVuSans-Bold.ttf"  # Debian's fonts-dejavu-core
 
+
 def write_if_changed(path: Path, data: bytes) -> None:
     """Write atomically, unless the file already holds exactly ``data``.
 
