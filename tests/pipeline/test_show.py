@@ -302,10 +302,10 @@ def test_speed_is_the_pace_of_the_narrator_and_of_quotations(tmp_path, piper_cal
     spoken = {}
     for speed in ("1", "2"):
         out = tmp_path / f"out-{speed}"
-        run_cli_in_process = BuildOptions(
+        options = BuildOptions(
             out_dir=out, voices=VoiceRequest(voice=str(TINY_VOICE), offline=True), workers=1, show={"speed": float(speed)}
         )
-        build([article], run_cli_in_process)
+        build([article], options)
         cues = read_cues(out / "fala.vtt")
         spoken[speed] = {speaker: sum(end - start for start, end, who, _ in cues if who == speaker) for speaker in ("Narração", "Citação")}
     assert {spec.speed for _, spec in piper_calls} == {1.0, 2.0}
