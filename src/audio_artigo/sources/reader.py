@@ -46,6 +46,8 @@ HARD_WRAP_WIDTH = 100
 """A plain text file whose lines are all this short may be hard-wrapped."""
 BYLINE_SEARCH_BLOCKS = 3
 """The byline is looked for among the first blocks of the body only."""
+BYLINE_MAX_CHARS = 120
+"""A byline is never longer than this (an author's biography is)."""
 
 _LIST_MARKERS = ("- ", "• ", "* ")
 _SENTENCE_END = ".!?…:;”»\")"
@@ -61,13 +63,19 @@ _CHARACTER_FIXES.update({0xFEFF: None, 0xAD: None, 0xFFFE: None, 0xFFFF: None})
 
 
 @dataclass
-class _Parsed:
-    """What a format parser found; read_article finishes the Article."""
+class Parsed:
+    """What a format parser found; ``article_from_text`` finishes the Article."""
 
     title: str = ""
     sections: list[Section] = field(default_factory=lambda: [Section(None)])
     identity: str = ""
     byline: str | None = None
+    # What the page (or front matter) says about itself.
+    canonical_url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    site_name: str | None = None
+    image_url: str | None = None
 
 
 def read_article(path: Path) -> Article:
@@ -78,15 +86,22 @@ def read_article(path: Path) -> Article:
     return article_from_text(text, FORMATS[path.suffix.lower()], name, source=str(path), default_identity=path.stem)
 
 
-def article_from_text(text: str, article_format: str, name: str, source: str, default_identity: str) -> Article:
+def article_from_text(
+    text: str, article_format: str, name: str, source: str, default_identity: str, url: str | None = None
+) -> Article:
     """An article from its decoded text (``article_format``: text, markdown or html).
 
     ``name`` is how messages name the input; ``source`` is recorded as where
     the article came from; ``default_identity`` is its identity when the text
-    names no canonical URL.
+    names no canonical URL; ``url`` is the address the text was fetched from,
+    against which a page's relative links (canonical URL, lead image) resolve.
     """
-    parse = {"text": _parse_text, "markdown": _parse_markdown, "html": _parse_html}[article_format]
-    parsed = parse(text, name)
+    if article_format == "html":
+        from audio_artigo.sources.page import parse_page
+
+        parsed = parse_page(text, name, url)
+    else:
+        parsed = {"text": _parse_text, "markdown": _parse_markdown}[article_format](text, name)
 
     sections = [section for section in parsed.sections if section.title or section.blocks]
     title = parsed.title
@@ -102,6 +117,12 @@ def article_from_text(text: str, article_format: str, name: str, source: str, de
         identity=parsed.identity or default_identity,
         format=article_format,
         byline=found_byline or parsed.byline,  # the visible byline before meta tags and front matter
+        url=url,
+        canonical_url=parsed.canonical_url,
+        authors=parsed.authors,
+        published=parsed.published,
+        site_name=parsed.site_name,
+        image_url=parsed.image_url,
     )
 
 
@@ -131,7 +152,7 @@ def _read_text(path: Path, name: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _collapse(text: str) -> str:
+def collapse(text: str) -> str:
     """White space collapsed; the character fixes again for what HTML and Markdown
     character references (``&#1;``) bring in after the file was decoded."""
     return " ".join(text.translate(_CHARACTER_FIXES).split())
@@ -140,11 +161,11 @@ def _collapse(text: str) -> str:
 # -- Plain text ----------------------------------------------------------------
 
 
-def _parse_text(text: str, name: str) -> _Parsed:
+def _parse_text(text: str, name: str) -> Parsed:
     lines = [line.strip() for line in text.split("\n")]
     first = next((index for index, line in enumerate(lines) if line), None)
     if first is None:
-        return _Parsed()
+        return Parsed()
     body = lines[first + 1 :]
     hard_wrapped = _looks_hard_wrapped(body)
     blocks: list[Block] = []
@@ -155,13 +176,13 @@ def _parse_text(text: str, name: str) -> _Parsed:
             continue
         marker = _list_marker(line)
         if marker:
-            blocks.append(Block("list_item", _collapse(line[len(marker) :])))
+            blocks.append(Block("list_item", collapse(line[len(marker) :])))
         elif hard_wrapped and not after_blank and blocks:
-            blocks[-1] = Block(blocks[-1].kind, f"{blocks[-1].text} {_collapse(line)}")
+            blocks[-1] = Block(blocks[-1].kind, f"{blocks[-1].text} {collapse(line)}")
         else:
-            blocks.append(Block("paragraph", _collapse(line)))
+            blocks.append(Block("paragraph", collapse(line)))
         after_blank = False
-    return _Parsed(title=_collapse(lines[first]), sections=[Section(None, blocks)])
+    return Parsed(title=collapse(lines[first]), sections=[Section(None, blocks)])
 
 
 def _list_marker(line: str) -> str | None:
@@ -183,12 +204,12 @@ def _looks_hard_wrapped(lines: list[str]) -> bool:
 # -- Markdown ------------------------------------------------------------------
 
 
-def _parse_markdown(text: str, name: str) -> _Parsed:
+def _parse_markdown(text: str, name: str) -> Parsed:
     from markdown_it import MarkdownIt
 
     meta, text = _split_front_matter(text)
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    builder = _SectionBuilder()
+    builder = SectionBuilder()
     title = ""
     containers: list[str] = []  # open blockquotes and list items, innermost last
     heading_level = 0
@@ -218,15 +239,15 @@ def _parse_markdown(text: str, name: str) -> _Parsed:
             else:
                 builder.add(_container_kind(containers), content)
         elif token.type in ("fence", "code_block"):
-            builder.add(_container_kind(containers), _collapse(token.content))
+            builder.add(_container_kind(containers), collapse(token.content))
         elif token.type == "html_block":
-            for block in _html_fragment_blocks(token.content):
-                builder.add(block.kind, block.text)
-    return _Parsed(
-        title=title or _collapse(meta.get("title", "")),
+            for kind, block_text in _html_fragment_blocks(token.content):
+                builder.add(kind, block_text)
+    return Parsed(
+        title=title or collapse(meta.get("title", "")),
         sections=builder.sections,
         identity=_front_matter_url(meta),
-        byline=_byline_from_name(meta.get("author", "")),
+        byline=byline_from_name(meta.get("author", "")),
     )
 
 
@@ -247,7 +268,16 @@ def _markdown_inline_text(children) -> str:
             parts.append({"<q>": "“", "</q>": "”"}.get(tag, " " if tag.startswith("<br") else ""))
         elif child.type != "image":
             parts.append(child.content)  # text, code; "" for the marks of emphasis and links
-    return _collapse("".join(parts))
+    return collapse("".join(parts))
+
+
+def _html_fragment_blocks(html: str) -> list[tuple[BlockKind, str]]:
+    """The blocks of a piece of HTML inside Markdown (headings become paragraphs)."""
+    from audio_artigo.sources import dom
+
+    tree = dom.soup(html, "HTML block")
+    dom.drop_non_article(tree)
+    return [("paragraph" if piece.kind == "heading" else piece.kind, piece.text) for piece in dom.Collector().walk(tree)]  # type: ignore[misc]
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -275,288 +305,12 @@ def _front_matter_url(meta: dict[str, str]) -> str:
     return ""
 
 
-# -- HTML ----------------------------------------------------------------------
-
-# Elements that start and end a block of text (the others are inline).
-_HTML_BLOCKS = frozenset(
-    "address article aside blockquote body caption center dd details dialog div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody tfoot thead "
-    "tr ul".split()
-)
-_HTML_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
-# Never part of the article's text.
-_HTML_DROPPED = [
-    "script", "style", "noscript", "template", "form", "nav", "aside", "figcaption", "iframe", "svg", "math",
-    "canvas", "video", "audio", "object", "embed", "button", "select", "textarea", "input", "img", "picture",
-    "map", "dialog", "menu",
-]  # fmt: skip
-_BYLINE_CLASSES = ("byline", "author", "autor", "assinatura")
-_BYLINE_MAX_CHARS = 120
-_ARTICLES_COMPARED = 20
-_BEFORE_TITLE_MAX_WORDS = 30
-"""Text this short before the headline is a kicker or breadcrumbs ("Economia > Agro"), not the article."""
-_SUBTITLE_MIN_WORDS = 7
-"""An <h2> right under the headline and this long is the subtitle, not a section heading."""
-_LINE_BREAK = object()
-
-
-def _parse_html(text: str, name: str) -> _Parsed:
-    soup = _soup(text, name)
-    root = _content_root(soup)
-    heading = root.find("h1") or soup.find("h1")
-    if heading is not None and root.name == "article":
-        root = _with_headline(root, heading)
-    title = _element_text(heading) if heading else ""
-    title = title or _meta(soup, property="og:title") or _page_title(soup)
-    _drop_non_article(root)
-    byline = _take_byline_elements(root) or _byline_from_name(_meta(soup, name="author"))
-    collector = _HtmlCollector(title_element=heading)
-    collector.walk(root)
-    return _Parsed(title=title, sections=collector.sections, identity=_canonical_url(soup), byline=byline)
-
-
-def _html_fragment_blocks(html: str) -> list[Block]:
-    """The blocks of a piece of HTML inside Markdown (headings become paragraphs)."""
-    soup = _soup(html, "HTML block")
-    _drop_non_article(soup)
-    collector = _HtmlCollector()
-    collector.walk(soup)
-    blocks = []
-    for section in collector.sections:
-        if section.title:
-            blocks.append(Block("paragraph", section.title))
-        blocks.extend(section.blocks)
-    return blocks
-
-
-def _soup(text: str, name: str):
-    import warnings
-
-    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
-    from bs4.builder import ParserRejectedMarkup
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        try:
-            # The lxml builder feeds lxml's HTML parser as a stream, which has
-            # no nesting limit (lxml's tree builder stops at 256 levels).
-            return BeautifulSoup(text, "lxml")
-        except ParserRejectedMarkup as exc:
-            raise InputError(f"{name}: cannot parse the HTML ({exc})") from None
-
-
-def _content_root(soup):
-    """The element that holds the article: the <article> with the most text, or <main>, or <body>."""
-    articles = soup.find_all("article", limit=_ARTICLES_COMPARED)
-    if articles:
-        return max(articles, key=lambda article: len(article.get_text()))
-    return soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
-
-
-def _with_headline(article, headline):
-    """The <article>, or, when the headline (and with it the subtitle and byline)
-    sits outside it, the element holding both, unless that is the whole page."""
-    around_headline = {id(element) for element in headline.parents}
-    if id(article) in around_headline:
-        return article
-    common = next((element for element in article.parents if id(element) in around_headline), None)
-    return article if common is None or common.name in ("body", "html", "[document]") else common
-
-
-def _drop_non_article(root) -> None:
-    def hidden(tag) -> bool:
-        return tag.has_attr("hidden") or tag.get("aria-hidden") == "true"
-
-    doomed = root.find_all(_HTML_DROPPED) + root.find_all(hidden)
-    # A footer inside a block quotation says who is quoted; the page's go.
-    doomed += [footer for footer in root.find_all("footer") if not footer.find_parent("blockquote")]
-    # A <header> is the article's own only when it holds the headline.
-    if root.name != "article":
-        doomed += [header for header in root.find_all("header") if not header.find("h1")]
-    for tag in doomed:
-        tag.extract()
-
-
-def _take_byline_elements(root) -> str | None:
-    """Take out the page's byline elements; "Por Fulana" from the first one."""
-
-    def is_byline(tag) -> bool:
-        classes = " ".join(tag.get("class") or []).lower()
-        return (
-            tag.name == "address"
-            or "author" in (tag.get("rel") or [])
-            or tag.get("itemprop") == "author"
-            or any(word in classes for word in _BYLINE_CLASSES)
-        )
-
-    byline = None
-    for tag in root.find_all(is_byline):
-        text = _element_text(tag)
-        if len(text) > _BYLINE_MAX_CHARS:
-            continue  # an author's biography box, not a byline
-        parent = tag.parent
-        tag.extract()
-        byline = byline or _byline_from_name(text)
-        if parent is not None and parent is not root and _element_text(parent).lower() in ("", "por", "by"):
-            parent.extract()  # the "Por" left of <p>Por <a rel="author">Fulana</a></p>
-    return byline
-
-
-def _meta(soup, **attributes) -> str:
-    tag = soup.find("meta", attrs=attributes)
-    return _collapse(str(tag.get("content") or "")) if tag else ""
-
-
-def _page_title(soup) -> str:
-    """<title> without the site's name ("Título | Jornal" -> "Título")."""
-    if soup.title is None:
-        return ""
-    return _collapse(soup.title.get_text()).rsplit(" | ", 1)[0].strip()
-
-
-def _canonical_url(soup) -> str:
-    link = soup.find("link", rel="canonical")
-    url = str(link.get("href") or "").strip() if link else ""
-    return url or _meta(soup, property="og:url")
-
-
-def _element_text(element) -> str:
-    """An element's text, with a space where a line break or a block was."""
-    from bs4 import NavigableString, Tag
-
-    parts = []
-    for node in element.descendants:
-        if isinstance(node, Tag):
-            if node.name == "br" or node.name in _HTML_BLOCKS:
-                parts.append(" ")
-        elif isinstance(node, NavigableString) and _is_text(node):
-            parts.append(str(node))
-    return _collapse("".join(parts))
-
-
-def _is_text(node) -> bool:
-    from bs4 import Comment, Declaration, Doctype, ProcessingInstruction
-
-    return not isinstance(node, (Comment, Declaration, Doctype, ProcessingInstruction))
-
-
-class _HtmlCollector:
-    """Turns an element tree into sections of blocks, in one pass without recursion
-    (a page may nest elements thousands deep).
-
-    ``title_element`` (the headline) is not read: a kicker or breadcrumbs
-    before it are dropped, and a long <h2> right after it is the subtitle.
-    """
-
-    def __init__(self, title_element=None) -> None:
-        self.builder = _SectionBuilder()
-        self.pieces: list = []  # text of the block being read, and _LINE_BREAK for <br>
-        self.open: dict[str, int] = {"blockquote": 0, "li": 0, "footer": 0, "q": 0}
-        self.heading: str | None = None
-        self.title_element = title_element
-        self.right_after_title = False
-
-    @property
-    def sections(self) -> list[Section]:
-        return self.builder.sections
-
-    def walk(self, root) -> None:
-        from bs4 import NavigableString
-
-        stack = [(root, False)]
-        while stack:
-            node, leaving = stack.pop()
-            if isinstance(node, NavigableString):
-                if _is_text(node):
-                    self.pieces.append(str(node))
-            elif node is self.title_element:
-                self._reach_title()
-            elif leaving:
-                self._leave(node.name)
-            else:
-                self._enter(node.name)
-                stack.append((node, True))
-                stack.extend((child, False) for child in reversed(node.contents))
-        self._end_block()
-
-    def _reach_title(self) -> None:
-        self._end_block()
-        sections = self.builder.sections
-        before = " ".join(block.text for block in sections[0].blocks)
-        if len(sections) == 1 and len(before.split()) <= _BEFORE_TITLE_MAX_WORDS:
-            self.builder = _SectionBuilder()
-        self.right_after_title = True
-
-    def _enter(self, tag: str) -> None:
-        if tag == "br":
-            self.pieces.append(_LINE_BREAK)
-        elif tag == "q":
-            self.pieces.append("‘" if self.open["q"] else "“")
-        elif tag in ("td", "th"):
-            self.pieces.append(" ")
-        if tag in _HTML_BLOCKS:
-            self._end_block()
-        if tag in _HTML_HEADINGS:
-            self.heading = tag
-        if tag in self.open:
-            self.open[tag] += 1
-
-    def _leave(self, tag: str) -> None:
-        if tag == "q":
-            self.open["q"] -= 1
-            self.pieces.append("’" if self.open["q"] else "”")
-            return
-        if tag in _HTML_BLOCKS:
-            self._end_block()  # while the element still counts as open
-        if tag in self.open:
-            self.open[tag] -= 1
-        if tag in _HTML_HEADINGS:
-            self.heading = None
-
-    def _end_block(self) -> None:
-        paragraphs = self._paragraphs()
-        self.pieces = []
-        if not paragraphs:
-            return
-        subtitle_place, self.right_after_title = self.right_after_title, False
-        if self.heading in ("h1", "h2"):
-            text = " ".join(paragraphs)
-            if not (subtitle_place and self.heading == "h2" and len(text.split()) >= _SUBTITLE_MIN_WORDS):
-                self.builder.start_section(text)
-                return
-        if self.open["footer"]:
-            kind: BlockKind = "paragraph"  # the attribution under a block quotation
-            paragraphs = [paragraph.lstrip("—–- ") for paragraph in paragraphs]
-        elif self.open["blockquote"]:
-            kind = "blockquote"
-        else:
-            kind = "list_item" if self.open["li"] else "paragraph"
-        for paragraph in paragraphs:
-            self.builder.add(kind, paragraph)
-
-    def _paragraphs(self) -> list[str]:
-        """The pieces read so far, as paragraphs: two line breaks in a row separate them."""
-        paragraphs, lines, line = [], [], []
-        for piece in [*self.pieces, _LINE_BREAK]:
-            if piece is not _LINE_BREAK:
-                line.append(piece)
-                continue
-            text = _collapse("".join(line))
-            line = []
-            if text:
-                lines.append(text)
-            elif lines:
-                paragraphs.append(" ".join(lines))
-                lines = []
-        if lines:
-            paragraphs.append(" ".join(lines))
-        return paragraphs
-
-
 # -- Shared by the formats -----------------------------------------------------
 
 
-class _SectionBuilder:
+class SectionBuilder:
+    """Sections of blocks, built in reading order."""
+
     def __init__(self) -> None:
         self.sections = [Section(None)]
 
@@ -593,7 +347,7 @@ def _take_byline(sections: list[Section]) -> str | None:
 
 def _byline_line(text: str) -> str | None:
     """ "Por Fulana de Tal, da Reuters" -> itself; None when the text is not a byline."""
-    if len(text) > _BYLINE_MAX_CHARS:
+    if len(text) > BYLINE_MAX_CHARS:
         return None
     first, _, rest = text.partition(" ")
     if first.casefold().rstrip(":") not in ("por", "by"):
@@ -607,9 +361,9 @@ def _byline_line(text: str) -> str | None:
     return None
 
 
-def _byline_from_name(text: str) -> str | None:
+def byline_from_name(text: str) -> str | None:
     """An author as a page or front matter gives it -> "Por Fulana de Tal"."""
-    text = _collapse(text)
-    if not text or len(text) > _BYLINE_MAX_CHARS or text.startswith(("http://", "https://")):
+    text = collapse(text)
+    if not text or len(text) > BYLINE_MAX_CHARS or text.startswith(("http://", "https://")):
         return None
     return _byline_line(text) or f"Por {text}"

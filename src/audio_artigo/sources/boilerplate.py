@@ -1,0 +1,162 @@
+"""Page furniture: what a news page prints around the article, by family.
+
+Two kinds of evidence, both data (``sources/data/``):
+
+- ``page_classes.tsv``: class and id names that mark furniture (comment
+  widgets, newsletter boxes, share bars, related links, captions, paywall
+  appeals, hidden elements). ``element_family`` tells whether an element is
+  marked.
+- ``page_phrases.tsv`` and ``page_times.tsv``: what furniture says, in
+  Portuguese first, then Spanish, French, Italian and English
+  ("Os comentários não representam a opinião do jornal", "Ouvir o texto",
+  "Como você se sentiu com essa matéria?", "Leia também", "Há 2 horas").
+  ``phrase_family`` tells whether a short block is furniture.
+
+Phrases are compared on folded text (lower case, no accents, no quotation
+marks or punctuation), and only on short blocks: a paragraph of the article
+that mentions a newsletter stays.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from audio_artigo.reading.clutter import fold
+from audio_artigo.tables import read_rows
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SHORT_BLOCK_WORDS = 40
+"""Furniture that starts with or contains a phrase is never longer than this."""
+RELATED_LINE_WORDS = 25
+"""A "Leia também: <headline>" line is never longer than this."""
+
+_WORD = re.compile(r"[^\W_]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CLASS_SPLIT = re.compile(r"[-_\s:./]+")
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_CLOCK = r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:am|pm))?"
+_DATE = r"\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?"
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    exact: dict[str, str]
+    start: tuple[tuple[str, str], ...]
+    contains: tuple[tuple[str, str], ...]
+    whole: tuple[tuple[re.Pattern, str], ...]
+    classes: dict[str, str]
+    tokens: dict[str, str]
+
+
+@cache
+def _tables() -> _Phrases:
+    exact: dict[str, str] = {}
+    start, contains, whole = [], [], []
+    units = [fold(word) for word, kind in read_rows(DATA_DIR / "page_times.tsv", 2) if kind == "unit"]
+    unit = "(?:" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")"
+    for phrase, family, how in read_rows(DATA_DIR / "page_phrases.tsv", 3):
+        folded = _words(phrase)
+        if how == "exact":
+            exact[folded] = family
+        elif how == "start":
+            start.append((folded, family))
+        elif how == "contains":
+            contains.append((folded, family))
+        elif how == "whole":
+            whole.append((_template(folded, unit), family))
+    for template, kind in read_rows(DATA_DIR / "page_times.tsv", 2):
+        if kind == "template":
+            whole.append((_template(_words(template), unit), "time"))
+    classes: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    for name, family, how in read_rows(DATA_DIR / "page_classes.tsv", 3):
+        (classes if how == "class" else tokens)[name.lower()] = family
+    return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens)
+
+
+def _template(folded: str, unit: str) -> re.Pattern:
+    pattern = re.escape(folded).replace(r"\{n\}", _NUMBER).replace(r"\{unit\}", unit)
+    pattern = pattern.replace("\\ ", r"\s*")
+    return re.compile(rf"(?:{pattern})")
+
+
+def _words(text: str) -> str:
+    """Folded words separated by single spaces ("Leia também:" -> "leia tambem")."""
+    return " ".join(_WORD.findall(fold(text)))
+
+
+def phrase_family(text: str) -> str | None:
+    """The family of furniture a block's text belongs to, or None when it may be the article."""
+    words = _words(text)
+    if not words:
+        return None
+    tables = _tables()
+    if words in tables.exact:
+        return tables.exact[words]
+    count = words.count(" ") + 1
+    if count <= 12 and _is_time_or_date(text, words, tables):
+        return "time"
+    if count > SHORT_BLOCK_WORDS:
+        return None
+    for phrase, family in tables.start:
+        if words.startswith(phrase) and (len(words) == len(phrase) or words[len(phrase)] == " "):
+            if family == "related" and (count > RELATED_LINE_WORDS or _goes_on_as_a_sentence(text, phrase)):
+                continue
+            return family
+    for phrase, family in tables.contains:
+        if f" {phrase} " in f" {words} ":
+            return family
+    return None
+
+
+def _is_time_or_date(text: str, words: str, tables: _Phrases) -> bool:
+    """ "Há 2 horas", "49 minutes ago", "14:44", "19/02/2020 08:51" on their own."""
+    if any(pattern.fullmatch(words) for pattern, family in tables.whole if family == "time"):
+        return True
+    shapes = re.sub(rf"{_DATE}|{_CLOCK}", " ", text.lower())
+    return shapes != text.lower() and not _WORD.search(re.sub(r"\b(?:às|as|a las|à|at|alle|ore|h)\b", " ", shapes))
+
+
+def whole_family(text: str) -> str | None:
+    """A block that is a counter or label with numbers ("941 comments", "1 of 24")."""
+    words = _words(text)
+    for pattern, family in _tables().whole:
+        if family != "time" and pattern.fullmatch(words):
+            return family
+    return None
+
+
+def _goes_on_as_a_sentence(text: str, phrase: str) -> bool:
+    """ "Saiba mais sobre o programa no site" is a sentence; "Saiba mais: <headline>" is a link."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    match = re.match(r"\W*" + r"\W+".join(map(re.escape, phrase.split())), plain, re.IGNORECASE)
+    if match is None:
+        return False
+    rest = plain[match.end() :]
+    following = rest.lstrip()
+    # "Leia também:", "Leia também »", "Read: ..." end the phrase with a mark.
+    return bool(following) and rest[:1].isspace() and following[0].isalpha() and following[0].islower()
+
+
+def element_family(tag) -> str | None:
+    """The family of furniture an element's class or id names, or None."""
+    tables = _tables()
+    names = tag.get("class") or []
+    if isinstance(names, str):
+        names = names.split()
+    identifier = tag.get("id")
+    if isinstance(identifier, str):
+        names = [*names, identifier]
+    for name in names:
+        lowered = name.lower()
+        if lowered in tables.classes:
+            return tables.classes[lowered]
+        for token in _CLASS_SPLIT.split(_CAMEL.sub("-", name)):
+            family = tables.tokens.get(token.lower())
+            if family:
+                return family
+    return None

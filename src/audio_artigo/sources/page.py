@@ -1,0 +1,363 @@
+"""A whole news page read into the article, and only the article.
+
+Two readers look at the page, and each is trusted for what it does well:
+
+- **trafilatura** finds where the article is and which of its text is
+  boilerplate: its text is the *evidence* of what the body is (with the
+  page's own JSON-LD ``articleBody``, when it has one);
+- the **DOM reader** (``dom.Collector``, BeautifulSoup over lxml) keeps the
+  structure trafilatura flattens: the headline, the byline, subheads as
+  sections, paragraphs, lists, block quotations and inline ``<q>``.
+
+They are reconciled block by block: a block of the DOM reader is kept when
+the evidence has its words (``Evidence.confirms``); a block the evidence
+lacks is kept only when it belongs with a kept one (the attribution under a
+kept quotation, the rest of a kept list) or is the standfirst under the
+headline. Then what both miss goes: blocks inside elements whose class names
+furniture (comment widgets, newsletter boxes, captions, share bars: see
+``boilerplate``), blocks that say what furniture says (``page_phrases.tsv``,
+``page_times.tsv``), lines that are all link (related headlines, tickers),
+and blocks that repeat another (pull quotes, captions printed twice).
+
+A page so small that trafilatura has no evidence to give is read by the DOM
+reader alone, with the same furniture rules.
+
+The title is the article's headline, never a logo <h1> nor the site's
+section: the visible headings are reconciled with the JSON-LD ``headline``,
+og:title, twitter:title and <title> (whose " | Site" goes). The page's
+metadata (``metadata``) gives the canonical URL, authors, date, site name and
+lead image.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from audio_artigo.reading.clutter import fold
+from audio_artigo.sources import boilerplate, dom
+from audio_artigo.sources.metadata import PageMetadata, read_metadata
+from audio_artigo.sources.reader import BYLINE_MAX_CHARS, Parsed, byline_from_name, collapse
+
+MIN_EVIDENCE_WORDS = 40
+"""Trafilatura's text must have this many words (and two blocks) to count as evidence."""
+CONFIRMED_SHARE = 0.5
+"""A block is confirmed when this share of its word trigrams is in the evidence."""
+WRAPPER_SHARE = 0.25
+"""An element named like furniture that holds this share of the article is a wrapper, not furniture."""
+LINK_LINE_WORDS = 30
+"""A block this short that is all link text is a link to another page."""
+LINK_SHARE = 0.8
+REPEAT_GRAM = 4
+"""A block whose every 4-word run is in a longer block repeats it (a pull quote, a caption)."""
+HEADLINE_MAX_CHARS = 400
+CANDIDATES_COMPARED = 300
+"""At most this many headings are compared with the page's metadata title."""
+
+_BYLINE_CLASSES = ("byline", "author", "autor", "assinatura")
+_ARTICLES_COMPARED = 20
+_WORD = re.compile(r"[^\W_]+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»:]{1,2}\s+|\s*\|\s*|(?<=\w)-\s+(?=[A-Z])")
+_TITLE_CLASSES = re.compile(r"headline|title|titulo|título|titular|manchete", re.IGNORECASE)
+_SENTENCE_END = ".!?…:;”»\")"
+
+
+def parse_page(text: str, name: str, url: str | None = None) -> Parsed:
+    """The article of a whole HTML page (``url``: where it was fetched from, if it was)."""
+    tree = dom.soup(text, name)
+    meta = read_metadata(tree, url)
+    evidence = Evidence.of_page(text, meta.article_body)
+    headline, title = _headline(tree, meta)
+    root = _content_root(tree, headline)
+    pieces, byline = _read(root, headline)
+    if evidence and root.name not in ("body", "html", "[document]") and evidence.share_confirmed(pieces) < 0.5:
+        root = tree.body or tree  # the article is not where the page's markup says
+        pieces, _ = _read(root, headline)
+    byline = byline or _byline_from_authors(meta)
+    pieces = _reconcile(pieces, evidence, meta)
+    return Parsed(
+        title=title,
+        sections=dom.pieces_to_sections(pieces),
+        identity=meta.canonical_url,
+        byline=byline,
+        canonical_url=meta.canonical_url or None,
+        authors=meta.authors,
+        published=meta.published or None,
+        site_name=meta.site_name or None,
+        image_url=meta.image_url or None,
+    )
+
+
+# -- Evidence: what trafilatura (and the page's articleBody) say the body is ---
+
+
+@dataclass
+class Evidence:
+    lines: set[str]
+    """The evidence's blocks, as folded words."""
+    trigrams: set[tuple[str, ...]]
+    words: int
+
+    @classmethod
+    def of_page(cls, html: str, article_body: str = "") -> Evidence | None:
+        blocks = [*_trafilatura_blocks(html), *article_body.split("\n")]
+        blocks = [words for words in map(_words, blocks) if words]
+        total = sum(len(words) for words in blocks)
+        if total < MIN_EVIDENCE_WORDS or len(blocks) < 2:
+            return None
+        trigrams = {tuple(words[i : i + 3]) for words in blocks for i in range(len(words) - 2)}
+        return cls({" ".join(words) for words in blocks}, trigrams, total)
+
+    def confirms(self, text: str) -> bool:
+        words = _words(text)
+        if len(words) < 4:
+            return " ".join(words) in self.lines
+        grams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+        return sum(gram in self.trigrams for gram in grams) >= CONFIRMED_SHARE * len(grams)
+
+    def share_confirmed(self, pieces: list[dom.Piece]) -> float:
+        confirmed = sum(len(_words(piece.text)) for piece in pieces if self.confirms(piece.text))
+        return confirmed / self.words
+
+
+def _trafilatura_blocks(html: str) -> list[str]:
+    """Trafilatura's text of the page's main content, one block a line ([] when it finds none)."""
+    try:
+        import trafilatura
+    except ImportError:  # pragma: no cover - a dependency; the DOM reader still reads the page
+        return []
+    for logger in ("trafilatura", "htmldate", "courlan", "justext"):
+        logging.getLogger(logger).addHandler(logging.NullHandler())
+    try:
+        text = trafilatura.extract(
+            html,
+            output_format="txt",
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            deduplicate=False,
+            with_metadata=False,
+        )
+    except Exception:  # noqa: BLE001 - no evidence is a safe answer: the DOM reader reads alone
+        return []
+    return text.split("\n") if text else []
+
+
+# -- Reading the DOM -------------------------------------------------------------
+
+
+def _content_root(tree, headline):
+    """The element that holds the article: the <article> with the most text, or <main>, or <body>."""
+    articles = tree.find_all("article", limit=_ARTICLES_COMPARED)
+    if articles:
+        root = max(articles, key=lambda article: len(article.get_text()))
+        return _with_headline(root, headline) if headline is not None else root
+    return tree.find("main") or tree.find(attrs={"role": "main"}) or tree.body or tree
+
+
+def _with_headline(article, headline):
+    """The <article>, or, when the headline (and with it the subtitle and byline)
+    sits outside it, the element holding both, unless that is the whole page."""
+    around_headline = {id(element) for element in headline.parents}
+    if id(article) in around_headline:
+        return article
+    common = next((element for element in article.parents if id(element) in around_headline), None)
+    return article if common is None or common.name in ("body", "html", "[document]") else common
+
+
+def _read(root, headline) -> tuple[list[dom.Piece], str | None]:
+    """The pieces under ``root``, and the byline the page marks there."""
+    dom.drop_non_article(root)
+    byline = _take_byline_elements(root)
+    headline_holders = {id(element) for element in headline.parents} if headline is not None else set()
+    collector = dom.Collector(title_element=headline, furniture=boilerplate.element_family, never_furniture=headline_holders)
+    return collector.walk(root), byline
+
+
+def _take_byline_elements(root) -> str | None:
+    """Take out the page's byline elements; "Por Fulana" from the first one."""
+
+    def is_byline(tag) -> bool:
+        classes = " ".join(tag.get("class") or []).lower()
+        return (
+            tag.name == "address"
+            or "author" in (tag.get("rel") or [])
+            or tag.get("itemprop") == "author"
+            or any(word in classes for word in _BYLINE_CLASSES)
+        )
+
+    byline = None
+    for tag in root.find_all(is_byline):
+        text = dom.element_text(tag)
+        if len(text) > BYLINE_MAX_CHARS:
+            continue  # an author's biography box, not a byline
+        parent = tag.parent
+        tag.extract()
+        byline = byline or byline_from_name(text)
+        if parent is not None and parent is not root and dom.element_text(parent).lower() in ("", "por", "by"):
+            parent.extract()  # the "Por" left of <p>Por <a rel="author">Fulana</a></p>
+    return byline
+
+
+def _byline_from_authors(meta: PageMetadata) -> str | None:
+    names = [name for name in meta.authors if _words(name) != _words(meta.site_name)]
+    return byline_from_name(" e ".join(names)) if names else None
+
+
+# -- Reconciling the DOM with the evidence, and dropping furniture -------------
+
+
+def _reconcile(pieces: list[dom.Piece], evidence: Evidence | None, meta: PageMetadata) -> list[dom.Piece]:
+    confirmed = [evidence.confirms(piece.text) if evidence else True for piece in pieces]
+    weights = [len(_words(piece.text)) if confirmed[index] else 0 for index, piece in enumerate(pieces)]
+    total = sum(weights) or 1
+    # Furniture-named elements that hold a good part of the article are wrappers.
+    held: dict[int, int] = {}
+    for piece, weight in zip(pieces, weights):
+        if piece.furniture is not None:
+            held[piece.furniture[0]] = held.get(piece.furniture[0], 0) + weight
+    wrappers = {element for element, weight in held.items() if weight >= WRAPPER_SHARE * total}
+    units = {piece.unit for piece, ok in zip(pieces, confirmed) if ok and piece.unit is not None}
+    description = _words(meta.description)
+    first = next((index for index, ok in enumerate(confirmed) if ok), len(pieces))
+
+    kept: list[dom.Piece] = []
+    after_related = False
+    for index, piece in enumerate(pieces):
+        if piece.furniture is not None and piece.furniture[0] not in wrappers:
+            continue
+        family = boilerplate.phrase_family(piece.text) or boilerplate.whole_family(piece.text)
+        if family == "related":
+            after_related = True
+            continue
+        if after_related and _looks_like_a_link(piece):
+            continue
+        after_related = False
+        if family is not None or _is_link_line(piece):
+            continue
+        standfirst = index < first and (piece.subtitle or (description and _words(piece.text) == description))
+        if confirmed[index] or standfirst or (piece.unit is not None and piece.unit in units):
+            kept.append(piece)
+    return _without_repeats(kept)
+
+
+def _is_link_line(piece: dom.Piece) -> bool:
+    return piece.link_share >= LINK_SHARE and len(_words(piece.text)) <= LINK_LINE_WORDS
+
+
+def _looks_like_a_link(piece: dom.Piece) -> bool:
+    """What follows a "Leia também" label: a list item, a link, or a headline (short, no final period)."""
+    short = len(_words(piece.text)) <= 20
+    return piece.kind == "list_item" or piece.link_share >= 0.5 or (short and piece.text.rstrip()[-1:] not in ".!?…")
+
+
+def _without_repeats(pieces: list[dom.Piece]) -> list[dom.Piece]:
+    """Blocks that repeat a longer one (a pull quote, a caption, a standfirst printed twice) go."""
+    grams = [_grams(piece.text) for piece in pieces]
+    holders: dict[tuple[str, ...], list[int]] = {}
+    for index, piece_grams in enumerate(grams):
+        for gram in piece_grams:
+            holders.setdefault(gram, []).append(index)
+    kept = []
+    for index, piece in enumerate(pieces):
+        own = grams[index]
+        if not own or piece.kind == "heading":
+            kept.append(piece)
+            continue
+        first = holders[next(iter(own))]
+        others = [other for other in first[:50] if other != index and _longer(grams[other], own, other, index)]
+        if not any(own <= grams[other] for other in others):
+            kept.append(piece)
+    return kept
+
+
+def _longer(other: set, own: set, other_index: int, index: int) -> bool:
+    return len(other) > len(own) or (len(other) == len(own) and other_index < index)
+
+
+def _grams(text: str) -> set[tuple[str, ...]]:
+    words = _words(text)
+    return {tuple(words[i : i + REPEAT_GRAM]) for i in range(len(words) - REPEAT_GRAM + 1)}
+
+
+# -- The title -------------------------------------------------------------------
+
+
+def _headline(tree, meta: PageMetadata):
+    """The headline element (or None) and the article's title."""
+    site_words = [_words(name) for name in (meta.site_name, _host_name(meta.canonical_url)) if name]
+    titles = [meta.headline, meta.og_title, meta.twitter_title, meta.title_tag]
+    titles = [title for title in titles if title]
+    h1s = [(h1, dom.element_text(h1)) for h1 in tree.find_all("h1", limit=CANDIDATES_COMPARED)]
+    h1s = [(h1, text) for h1, text in h1s if text and len(text) <= HEADLINE_MAX_CHARS]
+    for element, text in h1s:
+        if any(_agrees(text, title) for title in titles):
+            return element, text
+    if titles:
+        for element in tree.find_all(_may_be_headline, limit=CANDIDATES_COMPARED):
+            text = dom.element_text(element)
+            if text and len(text) <= HEADLINE_MAX_CHARS and any(_agrees(text, title) for title in titles):
+                return element, text
+        # No heading agrees: an <h1> long enough to be a headline (not a logo or a section), or the metadata's.
+        headlines = [(element, text) for element, text in h1s if len(_words(text)) >= 4 and _words(text) not in site_words]
+        if headlines:
+            return max(headlines, key=lambda pair: len(_words(pair[1])))
+        return None, _without_site_name(titles[0], site_words)
+    if h1s:
+        return h1s[0]
+    return None, ""
+
+
+def _may_be_headline(tag) -> bool:
+    if tag.name in ("h2", "h3"):
+        return True
+    classes = " ".join(tag.get("class") or []) if not isinstance(tag.get("class"), str) else tag.get("class")
+    return tag.name not in ("html", "body", "head", "title", "meta", "script", "style", "a") and bool(
+        _TITLE_CLASSES.search(classes) or _TITLE_CLASSES.search(str(tag.get("itemprop") or ""))
+    )
+
+
+def _agrees(text: str, title: str) -> bool:
+    """A visible heading is the metadata's title, maybe with the site's name around it,
+    or the metadata's title cut short ("Manchete muito longa…")."""
+    heading, meta = " ".join(_words(text)), " ".join(_words(title))
+    if not heading or not meta:
+        return False
+    if heading == meta:
+        return True
+    heading_count, meta_count = heading.count(" ") + 1, meta.count(" ") + 1
+    if heading_count >= 3 and meta_count - heading_count <= 10 and (meta.startswith(heading + " ") or meta.endswith(" " + heading)):
+        return True
+    return meta_count >= 5 and heading.startswith(meta)
+
+
+def _without_site_name(title: str, site_words: list[list[str]]) -> str:
+    """ "Manchete | Jornal" -> "Manchete"; the parts of a <title> that name the site go."""
+    parts = [part for part in _TITLE_SEPARATORS.split(title) if part.strip()]
+    if len(parts) < 2:
+        return collapse(title)
+    sites = {"".join(words) for words in site_words}
+
+    def names_site(part: str) -> bool:
+        joined = "".join(_words(part))
+        return bool(joined) and any(joined == site or joined in site or site in joined for site in sites if site)
+
+    while len(parts) > 1 and names_site(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and names_site(parts[0]):
+        parts.pop(0)
+    if len(parts) > 1 and not sites:
+        parts = parts[:1]  # "Título | Jornal" without a known site name: the first part
+    return collapse(" - ".join(parts)) if len(parts) > 1 else collapse(parts[0])
+
+
+def _host_name(url: str) -> str:
+    """ "https://www.lastampa.it/..." -> "lastampa" """
+    match = re.match(r"https?://(?:www\d?\.|m\.)?([^/:?#]+)", url)
+    return match.group(1).split(".")[0] if match else ""
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
