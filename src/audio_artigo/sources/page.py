@@ -38,10 +38,12 @@ from dataclasses import dataclass
 from audio_artigo.reading.clutter import fold
 from audio_artigo.sources import boilerplate, dom
 from audio_artigo.sources.metadata import PageMetadata, read_metadata
-from audio_artigo.sources.reader import BYLINE_MAX_CHARS, Parsed, byline_from_name, collapse
+from audio_artigo.sources.reader import BYLINE_MAX_CHARS, BYLINE_SEARCH_BLOCKS, Parsed, byline_from_name, byline_line, collapse
 
 MIN_EVIDENCE_WORDS = 40
 """Trafilatura's text must have this many words (and two blocks) to count as evidence."""
+MIN_AGREEMENT = 0.2
+"""Below this share of the evidence found in the DOM reader's blocks, the evidence is not used."""
 CONFIRMED_SHARE = 0.5
 """A block is confirmed when this share of its word trigrams is in the evidence."""
 WRAPPER_SHARE = 0.25
@@ -60,7 +62,7 @@ _ARTICLES_COMPARED = 20
 _WORD = re.compile(r"[^\W_]+")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»:]{1,2}\s+|\s*\|\s*|(?<=\w)-\s+(?=[A-Z])")
 _TITLE_CLASSES = re.compile(r"headline|title|titulo|título|titular|manchete", re.IGNORECASE)
-_SENTENCE_END = ".!?…:;”»\")"
+_QUOTE_MARKS = str.maketrans("", "", "“”‘’«»„‟‹›\"'`´")
 
 
 def parse_page(text: str, name: str, url: str | None = None) -> Parsed:
@@ -74,7 +76,9 @@ def parse_page(text: str, name: str, url: str | None = None) -> Parsed:
     if evidence and root.name not in ("body", "html", "[document]") and evidence.share_confirmed(pieces) < 0.5:
         root = tree.body or tree  # the article is not where the page's markup says
         pieces, _ = _read(root, headline)
-    byline = byline or _byline_from_authors(meta)
+    if evidence and evidence.share_confirmed(pieces) < MIN_AGREEMENT:
+        evidence = None  # the two readers see different texts: the structure is trusted alone
+    byline = byline or _take_byline_line(pieces) or _byline_from_authors(meta)
     pieces = _reconcile(pieces, evidence, meta)
     return Parsed(
         title=title,
@@ -201,6 +205,16 @@ def _take_byline_elements(root) -> str | None:
     return byline
 
 
+def _take_byline_line(pieces: list[dom.Piece]) -> str | None:
+    """A "Por Fulana de Tal" line among the first blocks under the headline, taken out."""
+    for index, piece in enumerate(pieces[:BYLINE_SEARCH_BLOCKS + 2]):
+        byline = byline_line(piece.text) if piece.kind == "paragraph" else None
+        if byline:
+            del pieces[index]
+            return byline
+    return None
+
+
 def _byline_from_authors(meta: PageMetadata) -> str | None:
     names = [name for name in meta.authors if _words(name) != _words(meta.site_name)]
     return byline_from_name(" e ".join(names)) if names else None
@@ -232,7 +246,7 @@ def _reconcile(pieces: list[dom.Piece], evidence: Evidence | None, meta: PageMet
         if family == "related":
             after_related = True
             continue
-        if after_related and _looks_like_a_link(piece):
+        if after_related and piece.kind != "heading" and _looks_like_a_link(piece):
             continue
         after_related = False
         if family is not None or _is_link_line(piece):
@@ -300,8 +314,12 @@ def _headline(tree, meta: PageMetadata):
             text = dom.element_text(element)
             if text and len(text) <= HEADLINE_MAX_CHARS and any(_agrees(text, title) for title in titles):
                 return element, text
-        # No heading agrees: an <h1> long enough to be a headline (not a logo or a section), or the metadata's.
-        headlines = [(element, text) for element, text in h1s if len(_words(text)) >= 4 and _words(text) not in site_words]
+        # No heading agrees. The page's own headline (JSON-LD, OpenGraph) beats an <h1>
+        # too short to be a headline (a logo, the site's section: "Piauí", "esteri");
+        # a <title> alone does not.
+        headlines = [(element, text) for element, text in h1s if _words(text) not in site_words]
+        if meta.headline or meta.og_title:
+            headlines = [(element, text) for element, text in headlines if len(_words(text)) >= 4]
         if headlines:
             return max(headlines, key=lambda pair: len(_words(pair[1])))
         return None, _without_site_name(titles[0], site_words)
@@ -360,4 +378,6 @@ def _host_name(url: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    """Folded words; quotation marks are taken out first, as the DOM reader writes <q> as “…”
+    and trafilatura writes nothing."""
+    return _WORD.findall(fold(text.translate(_QUOTE_MARKS)))

@@ -338,14 +338,14 @@ def _take_byline(sections: list[Section]) -> str | None:
         return None
     blocks = sections[0].blocks
     for index, block in enumerate(blocks[:BYLINE_SEARCH_BLOCKS]):
-        byline = _byline_line(block.text)
+        byline = byline_line(block.text)
         if byline:
             del blocks[index]
             return byline
     return None
 
 
-def _byline_line(text: str) -> str | None:
+def byline_line(text: str) -> str | None:
     """ "Por Fulana de Tal, da Reuters" -> itself; None when the text is not a byline."""
     if len(text) > BYLINE_MAX_CHARS:
         return None
@@ -366,4 +366,4 @@ def byline_from_name(text: str) -> str | None:
     text = collapse(text)
     if not text or len(text) > BYLINE_MAX_CHARS or text.startswith(("http://", "https://")):
         return None
-    return _byline_line(text) or f"Por {text}"
+    return byline_line(text) or f"Por {text}"
