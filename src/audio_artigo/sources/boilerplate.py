@@ -67,10 +67,10 @@ def _tables() -> _Phrases:
         elif how == "contains":
             contains.append((folded, family))
         elif how == "whole":
-            whole.append((_template(folded, unit), family))
+            whole.append((_template(phrase, unit), family))
     for template, kind in read_rows(DATA_DIR / "page_times.tsv", 2):
         if kind == "template":
-            whole.append((_template(_words(template), unit), "time"))
+            whole.append((_template(template, unit), "time"))
     classes: dict[str, str] = {}
     tokens: dict[str, str] = {}
     for name, family, how in read_rows(DATA_DIR / "page_classes.tsv", 3):
@@ -78,10 +78,17 @@ def _tables() -> _Phrases:
     return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens)
 
 
-def _template(folded: str, unit: str) -> re.Pattern:
-    pattern = re.escape(folded).replace(r"\{n\}", _NUMBER).replace(r"\{unit\}", unit)
-    pattern = pattern.replace("\\ ", r"\s*")
-    return re.compile(rf"(?:{pattern})")
+def _template(template: str, unit: str) -> re.Pattern:
+    """ "Há {n} {unit}" -> a pattern over folded words ("ha 2 horas")."""
+    parts = []
+    for part in re.split(r"(\{n\}|\{unit\})", template):
+        if part == "{n}":
+            parts.append(r"\d+")
+        elif part == "{unit}":
+            parts.append(unit)
+        elif _words(part):
+            parts.append(re.escape(_words(part)))
+    return re.compile(" ".join(parts))
 
 
 def _words(text: str) -> str:
@@ -98,8 +105,10 @@ def phrase_family(text: str) -> str | None:
     if words in tables.exact:
         return tables.exact[words]
     count = words.count(" ") + 1
-    if count <= 12 and _is_time_or_date(text, words, tables):
-        return "time"
+    if count <= 12:
+        family = next((family for pattern, family in tables.whole if pattern.fullmatch(words)), None)
+        if family or _is_time_or_date(text):
+            return family or "time"
     if count > SHORT_BLOCK_WORDS:
         return None
     for phrase, family in tables.start:
@@ -113,21 +122,11 @@ def phrase_family(text: str) -> str | None:
     return None
 
 
-def _is_time_or_date(text: str, words: str, tables: _Phrases) -> bool:
-    """ "Há 2 horas", "49 minutes ago", "14:44", "19/02/2020 08:51" on their own."""
-    if any(pattern.fullmatch(words) for pattern, family in tables.whole if family == "time"):
-        return True
-    shapes = re.sub(rf"{_DATE}|{_CLOCK}", " ", text.lower())
-    return shapes != text.lower() and not _WORD.search(re.sub(r"\b(?:às|as|a las|à|at|alle|ore|h)\b", " ", shapes))
-
-
-def whole_family(text: str) -> str | None:
-    """A block that is a counter or label with numbers ("941 comments", "1 of 24")."""
-    words = _words(text)
-    for pattern, family in _tables().whole:
-        if family != "time" and pattern.fullmatch(words):
-            return family
-    return None
+def _is_time_or_date(text: str) -> bool:
+    """ "14:44", "19/02/2020 08:51", "10.02.2025, 18h42" on their own."""
+    lowered = text.lower()
+    shapes = re.sub(rf"{_DATE}|{_CLOCK}", " ", lowered)
+    return shapes != lowered and not _WORD.search(re.sub(r"\b(?:às|as|a las|à|at|alle|ore|h)\b", " ", shapes))
 
 
 def _goes_on_as_a_sentence(text: str, phrase: str) -> bool:

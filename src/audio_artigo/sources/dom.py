@@ -146,6 +146,7 @@ class Collector:
         self._never_furniture = never_furniture
         self._furniture: list[tuple[int, str]] = []  # the marked elements open, innermost last
         self._marked: list[bool] = []  # for each open element, whether it is in _furniture
+        self._articles = 0  # <article> elements open
 
     def walk(self, root) -> list[Piece]:
         from bs4 import NavigableString
@@ -194,6 +195,10 @@ class Collector:
             self._units.append(id(node))
         if self._furniture_of is not None:
             family = None if id(node) in self._never_furniture else self._furniture_of(node)
+            if tag == "article" and self._articles and id(node) not in self._never_furniture:
+                family = family or "related"  # an article inside the article: another story's teaser
+            if tag == "article":
+                self._articles += 1
             if family:
                 self._furniture.append((id(node), family))
             self._marked.append(bool(family))
@@ -212,8 +217,11 @@ class Collector:
             self._heading = None
         if tag in _UNITS:
             self._units.pop()
-        if self._furniture_of is not None and self._marked.pop():
-            self._furniture.pop()
+        if self._furniture_of is not None:
+            if tag == "article":
+                self._articles -= 1
+            if self._marked.pop():
+                self._furniture.pop()
 
     def _end_block(self) -> None:
         paragraphs = self._paragraphs()

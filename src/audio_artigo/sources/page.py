@@ -242,7 +242,7 @@ def _reconcile(pieces: list[dom.Piece], evidence: Evidence | None, meta: PageMet
     for index, piece in enumerate(pieces):
         if piece.furniture is not None and piece.furniture[0] not in wrappers:
             continue
-        family = boilerplate.phrase_family(piece.text) or boilerplate.whole_family(piece.text)
+        family = boilerplate.phrase_family(piece.text)
         if family == "related":
             after_related = True
             continue
