@@ -31,7 +31,7 @@ from audio_artigo.tables import read_rows
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHORT_BLOCK_WORDS = 40
 """Furniture that starts with or contains a phrase is never longer than this."""
-RELATED_LINE_WORDS = 25
+LABEL_LINE_WORDS = 25
 """A "Leia também: <headline>" line is never longer than this."""
 
 _WORD = re.compile(r"[^\W_]+")
@@ -45,7 +45,8 @@ _DATE = r"\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?"
 @dataclass(frozen=True)
 class _Phrases:
     exact: dict[str, str]
-    start: tuple[tuple[str, str], ...]
+    start: tuple[tuple[str, str, bool], ...]
+    """(phrase, family, whether the phrase is a label)"""
     contains: tuple[tuple[str, str], ...]
     whole: tuple[tuple[re.Pattern, str], ...]
     classes: dict[str, str]
@@ -62,8 +63,8 @@ def _tables() -> _Phrases:
         folded = _words(phrase)
         if how == "exact":
             exact[folded] = family
-        elif how == "start":
-            start.append((folded, family))
+        elif how in ("start", "label"):
+            start.append((folded, family, how == "label"))
         elif how == "contains":
             contains.append((folded, family))
         elif how == "whole":
@@ -111,9 +112,9 @@ def phrase_family(text: str) -> str | None:
             return family or "time"
     if count > SHORT_BLOCK_WORDS:
         return None
-    for phrase, family in tables.start:
+    for phrase, family, label in tables.start:
         if words.startswith(phrase) and (len(words) == len(phrase) or words[len(phrase)] == " "):
-            if family == "related" and (count > RELATED_LINE_WORDS or _goes_on_as_a_sentence(text, phrase)):
+            if label and (count > LABEL_LINE_WORDS or _goes_on_as_a_sentence(text, phrase)):
                 continue
             return family
     for phrase, family in tables.contains:
