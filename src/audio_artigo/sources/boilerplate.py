@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from audio_artigo.reading.clutter import fold
+from audio_artigo.reading.tables import read_data_table
 from audio_artigo.tables import read_rows
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -42,6 +43,10 @@ _CLOCK = r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:am|pm))?"
 _DATE = r"\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?"
 
 
+CAPTION_WORDS = 30
+"""A block this short that ends with a photo credit is a caption."""
+
+
 @dataclass(frozen=True)
 class _Phrases:
     exact: dict[str, str]
@@ -51,6 +56,8 @@ class _Phrases:
     whole: tuple[tuple[re.Pattern, str], ...]
     classes: dict[str, str]
     tokens: dict[str, str]
+    credit_end: re.Pattern
+    """ "... — Foto: Fulano/Agência" or "... (Foto: Fulano)" ending a block."""
 
 
 @cache
@@ -76,7 +83,11 @@ def _tables() -> _Phrases:
     tokens: dict[str, str] = {}
     for name, family, how in read_rows(DATA_DIR / "page_classes.tsv", 3):
         (classes if how == "class" else tokens)[name.lower()] = family
-    return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens)
+    # The photo-credit words are the segmenter's (reading/data/clutter.tsv, kind "credit").
+    credits = [fold(phrase) for phrase, kind in read_data_table("clutter.tsv").items() if kind == "credit"]
+    credit_words = "|".join(sorted(map(re.escape, credits), key=len, reverse=True))
+    credit_end = re.compile(rf"(?:^|[—–|•(\-]|\s-)\s*(?:{credit_words})\s*:[^:()]{{1,120}}\)?\s*$")
+    return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens, credit_end)
 
 
 def _template(template: str, unit: str) -> re.Pattern:
@@ -106,6 +117,10 @@ def phrase_family(text: str) -> str | None:
     if words in tables.exact:
         return tables.exact[words]
     count = words.count(" ") + 1
+    if text.lstrip().startswith("©"):
+        return "copyright"
+    if count <= CAPTION_WORDS and tables.credit_end.search(fold(text)):
+        return "caption"
     if count <= 12:
         family = next((family for pattern, family in tables.whole if pattern.fullmatch(words)), None)
         if family or _is_time_or_date(text):

@@ -59,6 +59,8 @@ CANDIDATES_COMPARED = 300
 
 _BYLINE_CLASSES = ("byline", "author", "autor", "assinatura")
 _ARTICLES_COMPARED = 20
+_BYLINES_COMPARED = 50
+_DATE_AFTER_NAME = re.compile(r"[\s|·•,–—-]*\d{1,2}[./]\d{1,2}[./]\d{2,4}.*$|[\s|·•,–—-]*\d{1,2}\s*[h:]\s*\d{2}.*$")
 _WORD = re.compile(r"[^\W_]+")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»:]{1,2}\s+|\s*\|\s*|(?<=\w)-\s+(?=[A-Z])")
 _TITLE_CLASSES = re.compile(r"headline|title|titulo|título|titular|manchete", re.IGNORECASE)
@@ -181,7 +183,8 @@ def _read(root, headline) -> tuple[list[dom.Piece], str | None]:
 
 
 def _take_byline_elements(root) -> str | None:
-    """Take out the page's byline elements; "Por Fulana" from the first one."""
+    """Take out the page's byline elements; "Por Fulana" (or "Por Fulana e Beltrano",
+    when each author has an element of its own) from them."""
 
     def is_byline(tag) -> bool:
         classes = " ".join(tag.get("class") or []).lower()
@@ -192,16 +195,26 @@ def _take_byline_elements(root) -> str | None:
             or any(word in classes for word in _BYLINE_CLASSES)
         )
 
+    tags = root.find_all(is_byline, limit=_BYLINES_COMPARED)
+    # The innermost first: <div class="byline"><a class="author">Fulana</a> <time>...</time></div>.
+    holders = {id(parent) for tag in tags for parent in tag.parents}
+    names: list[str] = []
     byline = None
-    for tag in root.find_all(is_byline):
-        text = dom.element_text(tag)
+    for tag in sorted(tags, key=lambda tag: id(tag) in holders):
+        if tag.parent is None:
+            continue  # inside a byline element already taken out
+        text = _DATE_AFTER_NAME.sub("", dom.element_text(tag)).strip()
         if len(text) > BYLINE_MAX_CHARS:
             continue  # an author's biography box, not a byline
         parent = tag.parent
         tag.extract()
         byline = byline or byline_from_name(text)
-        if parent is not None and parent is not root and dom.element_text(parent).lower() in ("", "por", "by"):
+        if id(tag) not in holders and byline_line(f"Por {text}") and text not in names:
+            names.append(text)
+        if parent is not None and parent is not root and dom.element_text(parent).lower() in ("", "por", "by", "e", "and", ","):
             parent.extract()  # the "Por" left of <p>Por <a rel="author">Fulana</a></p>
+    if len(names) > 1:
+        return "Por " + ", ".join(names[:-1]) + " e " + names[-1]
     return byline
 
 
