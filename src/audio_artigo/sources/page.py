@@ -208,9 +208,12 @@ def _take_byline_elements(root) -> str | None:
             continue  # an author's biography box, not a byline
         parent = tag.parent
         tag.extract()
-        byline = byline or byline_from_name(text)
-        if id(tag) not in holders and byline_line(f"Por {text}") and text not in names:
-            names.append(text)
+        if boilerplate.phrase_family(text):
+            continue  # "Foto: Agência" in an element named like an author
+        name = re.sub(r"^(?:por|by)\s*:?\s+", "", text, flags=re.IGNORECASE)
+        byline = byline or byline_from_name(name)
+        if id(tag) not in holders and byline_line(f"Por {name}") and name.casefold() not in map(str.casefold, names):
+            names.append(name)
         if parent is not None and parent is not root and dom.element_text(parent).lower() in ("", "por", "by", "e", "and", ","):
             parent.extract()  # the "Por" left of <p>Por <a rel="author">Fulana</a></p>
     if len(names) > 1:
