@@ -88,7 +88,7 @@ def parse_page(text: str, name: str, url: str | None = None) -> Parsed:
         identity=meta.canonical_url,
         byline=byline,
         canonical_url=meta.canonical_url or None,
-        authors=meta.authors,
+        authors=meta.authors or _names_in_byline(byline),
         published=meta.published or None,
         site_name=meta.site_name or None,
         image_url=meta.image_url or None,
@@ -229,6 +229,15 @@ def _take_byline_line(pieces: list[dom.Piece]) -> str | None:
             del pieces[index]
             return byline
     return None
+
+
+def _names_in_byline(byline: str | None) -> list[str]:
+    """ "Por Fulana de Tal e Beltrano, g1 SP" -> ["Fulana de Tal", "Beltrano"] (the page's metadata names none)."""
+    if not byline:
+        return []
+    names = re.sub(r"^(?:por|by)\s*:?\s+", "", byline, flags=re.IGNORECASE)
+    names = re.split(r"\s*[|—–(/]|,\s+(?:d[aoe]s?|of|em|in|para|for)\b", names)[0]
+    return [name for name in re.split(r"\s*,\s*|\s+(?:e|and|y|et)\s+", names) if name.strip()]
 
 
 def _byline_from_authors(meta: PageMetadata) -> str | None:
