@@ -35,7 +35,7 @@ SHORT_BLOCK_WORDS = 40
 LABEL_LINE_WORDS = 25
 """A "Leia também: <headline>" line is never longer than this."""
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "texto00:00" is "texto 00 00"
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _CLASS_SPLIT = re.compile(r"[-_\s:./]+")
 _NUMBER = r"\d+(?:[.,]\d+)?"

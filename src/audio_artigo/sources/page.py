@@ -54,6 +54,8 @@ LINK_SHARE = 0.8
 REPEAT_GRAM = 4
 """A block whose every 4-word run is in a longer block repeats it (a pull quote, a caption)."""
 HEADLINE_MAX_CHARS = 400
+SECTION_MAX_WORDS = 3
+"""A part of a <title> after the headline this short is the section or a date ("Mercado", "10/07/2024")."""
 CANDIDATES_COMPARED = 300
 """At most this many headings are compared with the page's metadata title."""
 
@@ -391,9 +393,10 @@ def _without_site_name(title: str, site_words: list[list[str]]) -> str:
         parts.pop()
     while len(parts) > 1 and names_site(parts[0]):
         parts.pop(0)
-    if len(parts) > 1 and not sites:
-        parts = parts[:1]  # "Título | Jornal" without a known site name: the first part
-    return collapse(" - ".join(parts)) if len(parts) > 1 else collapse(parts[0])
+    # What is left after the headline is the section, a date or an unknown site's name.
+    while len(parts) > 1 and (not sites or len(_words(parts[-1])) <= SECTION_MAX_WORDS):
+        parts.pop()
+    return collapse(" - ".join(parts))
 
 
 def _host_name(url: str) -> str:

@@ -1,0 +1,152 @@
+"""The page extractor's rules, each on a small page: the headline, the
+furniture families, structure kept, and the reconciliation with trafilatura."""
+
+from __future__ import annotations
+
+import pytest
+
+from audio_artigo.sources import boilerplate, dom
+from audio_artigo.sources.reader import article_from_text
+
+from .conftest import PAGES
+
+PROSE = [
+    "A prefeitura anunciou nesta segunda-feira um plano de obras para recuperar as pontes da cidade até o fim do ano.",
+    "Segundo o secretário de Obras, o investimento será de R$ 40 milhões, com recursos do estado e da União.",
+    "As primeiras intervenções começam em março, na ponte que liga o Centro à zona Leste, a mais antiga da capital.",
+    "Moradores reclamam há anos das rachaduras e dos buracos na pista, que já provocaram acidentes graves no local.",
+    "A previsão é que as obras sejam concluídas em dezembro, se não houver atraso na liberação dos recursos federais.",
+]
+
+
+def article_of(body: str, head: str = "", title: str = "Prefeitura anuncia plano para recuperar pontes da cidade"):
+    html = f"<!DOCTYPE html><html><head>{head}</head><body>{body.replace('TITLE', title)}</body></html>"
+    return article_from_text(html, "html", "p.html", "p.html", "p")
+
+
+def texts(article) -> list[str]:
+    return [block.text for section in article.sections for block in section.blocks]
+
+
+def paragraphs(*extra_after: str, before: str = "") -> str:
+    body = "".join(f"<p>{text}</p>" for text in PROSE[:3]) + "".join(extra_after) + "".join(f"<p>{text}</p>" for text in PROSE[3:])
+    return f"<main><h1>TITLE</h1>{before}<div class='texto'>{body}</div></main>"
+
+
+# -- The headline ----------------------------------------------------------------
+
+
+OG = '<meta property="og:title" content="Prefeitura anuncia plano para recuperar pontes da cidade">'
+
+
+@pytest.mark.parametrize(
+    ("body", "head"),
+    [
+        ("<header><h1><a href='/piaui'>Piauí</a></h1></header>" + paragraphs().replace("<h1>TITLE</h1>", "<h1 class='content-head__title'>TITLE</h1>"), OG),
+        ("<header><h1 class='logo'>Jornal Exemplo</h1></header>" + paragraphs().replace("h1>", "h2>"), OG),
+        (paragraphs().replace("<h1>TITLE</h1>", "<h1>Cidades</h1><div class='headline'>TITLE</div>"), OG),
+        (paragraphs().replace("<h1>TITLE</h1>", ""), OG),
+        (paragraphs().replace("<h1>TITLE</h1>", ""), "<title>Prefeitura anuncia plano para recuperar pontes da cidade | Cidades | Jornal Exemplo</title><meta property='og:site_name' content='Jornal Exemplo'>"),
+        (paragraphs(), "<title>Prefeitura anuncia plano para recuperar pontes da cidade - Jornal Exemplo</title>"),
+        (paragraphs(), '<meta property="og:title" content="Prefeitura anuncia plano para recuperar pontes da cidade | Jornal Exemplo">'),
+    ],
+    ids=["section h1 first", "logo h1", "headline in a div", "metadata only", "title without site", "title with site", "og title with site"],
+)
+def test_the_title_is_the_headline_never_a_logo_nor_the_section(body, head):
+    assert article_of(body, head).title == "Prefeitura anuncia plano para recuperar pontes da cidade"
+
+
+def test_a_visible_headline_that_differs_from_the_metadata_is_kept():
+    """The page shows one headline and its metadata says another (an edited headline): the listener hears the visible one."""
+    head = '<meta property="og:title" content="Obras nas pontes: prefeitura divulga cronograma">'
+    body = paragraphs().replace("<h1>TITLE</h1>", "<h1>Cidades</h1><h1>TITLE</h1>")
+    assert article_of(body, head).title == "Prefeitura anuncia plano para recuperar pontes da cidade"
+
+
+# -- Furniture -------------------------------------------------------------------
+
+
+def furniture_cases() -> list[tuple[str, str]]:
+    cases = []
+    for line in (PAGES / "furniture.cases").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            text, _, family = line.partition("~")
+            cases.append((text, family or None))
+    return cases
+
+
+@pytest.mark.parametrize(("text", "family"), furniture_cases())
+def test_what_furniture_says(text, family):
+    assert boilerplate.phrase_family(text) == family
+
+
+@pytest.mark.parametrize(
+    ("markup", "family"),
+    [
+        ('<div class="article__comments lazyload">', "comments"),
+        ('<div class="apoieBox">', "paywall"),
+        ('<p class="wp-caption-text">', "caption"),
+        ('<div id="newsletter-signup">', "newsletter"),
+        ('<div class="SocialMediaEndArticle">', "share"),
+        ('<div class="hidden">', "hidden"),
+        ('<div class="hidden-xs col-md-9">', None),
+        ('<div class="content-text__container">', None),
+        ('<section class="headline">', None),
+    ],
+)
+def test_what_furniture_is_called(markup, family):
+    tag = dom.soup(markup, "x").find(["div", "p", "section"])
+    assert boilerplate.element_family(tag) == family
+
+
+FURNITURE = {  # the furniture, and a string of it that must not be read
+    "comment widget": ("<section class='comments'><h3>Comentários (12)</h3><p>Seja bem-vindo ao debate, leitor: comente com respeito.</p></section>", "bem-vindo ao debate"),
+    "newsletter": ("<div class='box-newsletter'><p>Cadastre seu e-mail e receba de graça as notícias mais importantes do dia.</p></div>", "Cadastre seu e-mail"),
+    "paywall": ("<div class='paywall'><p>Você atingiu o limite de 5 reportagens gratuitas por mês neste dispositivo.</p></div>", "limite de 5 reportagens"),
+    "player": ("<div class='widget'><span>Ouvir o texto</span><span>00:00</span></div>", "Ouvir o texto"),
+    "reactions": ("<div><p>Como você se sentiu com essa matéria?</p><span>Feliz</span><span>Triste</span></div>", "Como você se sentiu"),
+    "timestamps": ("<div class='mais-noticias'><a href='/1'><p>Chuva deixa desalojados na zona Norte</p></a><span>Há 2 horas</span></div>", "Há 2 horas"),
+    "sidebar headline": ("<div class='mais-noticias'><a href='/1'><p>Chuva deixa desalojados na zona Norte</p></a><span>Há 2 horas</span></div>", "Chuva deixa desalojados"),
+    "related box": ("<div class='box'><strong>Leia também:</strong><ul><li><a href='/1'>Governo anuncia novo pacote de obras</a></li></ul></div>", "novo pacote de obras"),
+    "caption": ("<div class='foto'><img src='a.jpg'><p>A ponte da zona Leste (Foto: Fulano de Tal/Agência Exemplo)</p></div>", "A ponte da zona Leste"),
+    "teaser article": ("<article class='teaser'><h3>Outra notícia</h3><p>Esta é outra história, com um texto que parece o de uma matéria comum.</p></article>", "outra história"),
+}
+
+
+@pytest.mark.parametrize(("furniture", "marker"), FURNITURE.values(), ids=FURNITURE.keys())
+def test_furniture_inside_the_body_is_not_read(furniture, marker):
+    body = paragraphs(furniture).replace("<main>", "<main><article>").replace("</main>", "</article></main>")
+    read = " ".join(texts(article_of(body)))
+    assert all(text in read for text in PROSE)
+    assert marker not in read
+
+
+def test_an_element_named_like_furniture_that_holds_the_article_is_a_wrapper():
+    body = paragraphs().replace("<div class='texto'>", "<div class='post has-comments share-enabled'>")
+    assert texts(article_of(body)) == PROSE
+
+
+def test_a_pull_quote_repeating_the_body_is_read_once():
+    pull = f"<div class='destaque'><p>{PROSE[1][:60]}</p></div>"
+    assert texts(article_of(paragraphs(pull))) == PROSE
+
+
+def test_hidden_elements_are_not_read():
+    hidden = "<div style='display: none'><p>Texto escondido por estilo, que o leitor nunca vê na página.</p></div>"
+    assert texts(article_of(paragraphs(hidden))) == PROSE
+
+
+def test_a_small_page_is_read_by_the_dom_reader_alone():
+    """Trafilatura gives no evidence for a page this short: the structure is read as it is."""
+    article = article_of("<main><h1>TITLE</h1><p>Curto.</p><blockquote><p>Citação.</p><footer>— Sicrano</footer></blockquote></main>")
+    assert [(block.kind, block.text) for block in article.sections[0].blocks] == [
+        ("paragraph", "Curto."),
+        ("blockquote", "Citação."),
+        ("paragraph", "Sicrano"),
+    ]
+
+
+def test_an_attribution_under_a_kept_quotation_stays():
+    quote = "<blockquote><p>O investimento é o maior da história da cidade, e vamos entregar as obras no prazo.</p><footer>— Prefeito João Silva</footer></blockquote>"
+    read = texts(article_of(paragraphs(quote)))
+    assert "Prefeito João Silva" in read
