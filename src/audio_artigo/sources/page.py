@@ -135,8 +135,9 @@ def _trafilatura_blocks(html: str) -> list[str]:
         import trafilatura
     except ImportError:  # pragma: no cover - a dependency; the DOM reader still reads the page
         return []
-    for logger in ("trafilatura", "htmldate", "courlan", "justext"):
-        logging.getLogger(logger).addHandler(logging.NullHandler())
+    for logger in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
+        # Its complaints about odd pages are not the user's business: no evidence is a valid answer.
+        logging.getLogger(logger).setLevel(logging.CRITICAL)
     try:
         text = trafilatura.extract(
             html,

@@ -60,6 +60,8 @@ _BYLINE_NAME_END = re.compile(r"\s*[,|—–(/]")
 _CHARACTER_FIXES = {code: " " for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]}
 _CHARACTER_FIXES.update({ord("\t"): " ", ord("\n"): "\n", ord("\f"): "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"})
 _CHARACTER_FIXES.update({0xFEFF: None, 0xAD: None, 0xFFFE: None, 0xFFFF: None})
+# A lone surrogate (text decoded with "surrogateescape") is no character at all.
+_CHARACTER_FIXES.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
 
 
 @dataclass
@@ -96,6 +98,7 @@ def article_from_text(
     names no canonical URL; ``url`` is the address the text was fetched from,
     against which a page's relative links (canonical URL, lead image) resolve.
     """
+    text = _clean(text)
     if article_format == "html":
         from audio_artigo.sources.page import parse_page
 
@@ -148,6 +151,11 @@ def _read_text(path: Path, name: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    return text
+
+
+def _clean(text: str) -> str:
+    """Line breaks as "\n", control characters as spaces, NFC."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHARACTER_FIXES)
     return unicodedata.normalize("NFC", text)
 
