@@ -12,17 +12,16 @@ All three formats give the same shape: a title, sections of blocks
   ">" quotations, lists, and the text of emphasis, links and code (images
   are dropped). YAML front matter gives the title, author and canonical URL
   when the body does not.
-- HTML (.html, .htm): the <article> (or <main>, or <body>) of a news page;
-  title from its <h1> (or og:title, or <title> without " | Site"), sections
-  from <h2>, inline <q> turned into “…”; navigation, asides, page headers
-  and footers, forms, scripts, styles, figure captions and hidden elements
-  are dropped. Parsed by BeautifulSoup over lxml, which loads nothing from
-  the network and expands no entities beyond HTML's own.
+- HTML (.html, .htm): a whole news page, read by ``page`` (trafilatura
+  and the DOM reader reconciled block by block, page furniture dropped,
+  the headline and the page's metadata: see that module).
 
 The byline ("Por Fulana de Tal" among the first blocks, or the page's author
-element or meta tag) goes to ``Article.byline`` as "Por Fulana de Tal" and
+element or metadata) goes to ``Article.byline`` as "Por Fulana de Tal" and
 out of the body. The identity is the canonical URL (HTML <link
 rel="canonical"> or og:url; Markdown front matter) or else the file stem.
+``article_from_text`` is the entry point for text already decoded (a fetched
+page); ``read_article`` reads a file into it.
 
 Text is decoded as UTF-8 (a BOM is accepted), put in NFC, and its control
 characters (also those written as HTML or Markdown character references)
