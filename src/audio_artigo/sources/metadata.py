@@ -56,7 +56,7 @@ class PageMetadata:
 def read_metadata(tree, page_url: str | None = None) -> PageMetadata:
     """The metadata of a parsed page; ``page_url`` is where it was fetched from, if it was."""
     article, graph = _json_ld_article(tree)
-    metas = _metas(tree)
+    metas, article_authors = _metas(tree)
     meta = PageMetadata()
     canonical = _link(tree, "canonical") or metas.get("og:url", "")
     meta.canonical_url = _absolute(canonical, page_url or "")
@@ -66,7 +66,7 @@ def read_metadata(tree, page_url: str | None = None) -> PageMetadata:
     meta.twitter_title = metas.get("twitter:title", "")
     meta.title_tag = collapse(tree.title.get_text()) if tree.title is not None else ""
     meta.site_name = metas.get("og:site_name", "") or _name(_resolve(article.get("publisher"), graph))
-    meta.authors = _authors(article.get("author"), graph) or _meta_authors(metas)
+    meta.authors = _authors(article.get("author"), graph) or _meta_authors(metas, article_authors)
     meta.published = _iso_date(_text(article.get("datePublished"))) or _iso_date(
         metas.get("article:published_time", "") or metas.get("datepublished", "") or metas.get("og:article:published_time", "")
     )
@@ -83,9 +83,11 @@ def read_metadata(tree, page_url: str | None = None) -> PageMetadata:
 # -- <meta> and <link> ---------------------------------------------------------
 
 
-def _metas(tree) -> dict[str, str]:
-    """The page's <meta property|name|itemprop=... content=...>, first of each, keys in lower case."""
+def _metas(tree) -> tuple[dict[str, str], list[str]]:
+    """The page's <meta property|name|itemprop=... content=...> (the first of each, keys
+    in lower case), and every article:author (a page may name several)."""
     found: dict[str, str] = {}
+    article_authors: list[str] = []
     for tag in tree.find_all("meta"):
         key = tag.get("property") or tag.get("name") or tag.get("itemprop")
         content = tag.get("content")
@@ -94,15 +96,14 @@ def _metas(tree) -> dict[str, str]:
         key = key.strip().lower()
         value = collapse(content)
         if key == "article:author":
-            found.setdefault("article:author:all", "")
-            found["article:author:all"] += value + "\n"
+            article_authors.append(value)
         if value and key not in found:
             found[key] = value
-    return found
+    return found, article_authors
 
 
-def _meta_authors(metas: dict[str, str]) -> list[str]:
-    names = [value for value in metas.get("article:author:all", "").split("\n") if _is_name(value)]
+def _meta_authors(metas: dict[str, str], article_authors: list[str]) -> list[str]:
+    names = [value for value in article_authors if _is_name(value)]
     if not names and _is_name(metas.get("author", "")):
         names = [metas["author"]]
     return _unique(names)

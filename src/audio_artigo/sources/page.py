@@ -64,7 +64,7 @@ _ARTICLES_COMPARED = 20
 _BYLINES_COMPARED = 50
 _DATE_AFTER_NAME = re.compile(r"[\s|·•,–—-]*\d{1,2}[./]\d{1,2}[./]\d{2,4}.*$|[\s|·•,–—-]*\d{1,2}\s*[h:]\s*\d{2}.*$")
 _WORD = re.compile(r"[^\W_]+")
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»:]{1,2}\s+|\s*\|\s*|(?<=\w)-\s+(?=[A-Z])")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[-–—·•»]|::)\s+|\s*\|\s*|(?<=\w)-\s+(?=[A-Z])")
 _TITLE_CLASSES = re.compile(r"headline|title|titulo|título|titular|manchete", re.IGNORECASE)
 _QUOTE_MARKS = str.maketrans("", "", "“”‘’«»„‟‹›\"'`´")
 
