@@ -150,3 +150,18 @@ def test_an_attribution_under_a_kept_quotation_stays():
     quote = "<blockquote><p>O investimento é o maior da história da cidade, e vamos entregar as obras no prazo.</p><footer>— Prefeito João Silva</footer></blockquote>"
     read = texts(article_of(paragraphs(quote)))
     assert "Prefeito João Silva" in read
+
+
+def test_the_end_of_the_article_in_a_box_named_like_a_paywall_is_read():
+    """Some sites wrap the last paragraphs in a "paywall" element: paragraphs of the article are not an appeal."""
+    long_prose = [f"{text} O caso foi registrado no parágrafo {number} da reportagem, que segue com mais detalhes." for number, text in enumerate(PROSE * 2)]
+    body = "".join(f"<p>{text}</p>" for text in long_prose[:8])
+    body += "<div class='content-paywall'>" + "".join(f"<p>{text}</p>" for text in long_prose[8:]) + "</div>"
+    body += "<div class='paywall-offer'><p>Assine por R$ 1,90 e leia sem limites.</p></div>"
+    assert texts(article_of(f"<main><h1>TITLE</h1><article>{body}</article></main>")) == long_prose
+
+
+def test_a_subhead_after_a_one_line_related_link_is_read():
+    related = "<p>Leia também: Governo anuncia novo pacote de obras</p><p><strong>O que muda para os motoristas</strong></p>"
+    read = texts(article_of(paragraphs(related)))
+    assert "O que muda para os motoristas" in read and "Leia também: Governo anuncia novo pacote de obras" not in read

@@ -48,6 +48,10 @@ CONFIRMED_SHARE = 0.5
 """A block is confirmed when this share of its word trigrams is in the evidence."""
 WRAPPER_SHARE = 0.25
 """An element named like furniture that holds this share of the article is a wrapper, not furniture."""
+WRAPPED_PARAGRAPHS = 2
+WRAPPED_PARAGRAPH_WORDS = 25
+"""An element named like furniture that holds two paragraphs of the article this long is a wrapper."""
+RELATED_LABEL_WORDS = 4
 LINK_LINE_WORDS = 30
 """A block this short that is all link text is a link to another page."""
 LINK_SHARE = 0.8
@@ -255,12 +259,17 @@ def _reconcile(pieces: list[dom.Piece], evidence: Evidence | None, meta: PageMet
     confirmed = [evidence.confirms(piece.text) if evidence else True for piece in pieces]
     weights = [len(_words(piece.text)) if confirmed[index] else 0 for index, piece in enumerate(pieces)]
     total = sum(weights) or 1
-    # Furniture-named elements that hold a good part of the article are wrappers.
+    # Furniture-named elements that hold a good part of the article, or paragraphs
+    # of it (the end of the article in a "paywall" box), are wrappers.
     held: dict[int, int] = {}
+    paragraphs: dict[int, int] = {}
     for piece, weight in zip(pieces, weights):
         if piece.furniture is not None:
             held[piece.furniture[0]] = held.get(piece.furniture[0], 0) + weight
+            if weight >= WRAPPED_PARAGRAPH_WORDS and piece.kind == "paragraph":
+                paragraphs[piece.furniture[0]] = paragraphs.get(piece.furniture[0], 0) + 1
     wrappers = {element for element, weight in held.items() if weight >= WRAPPER_SHARE * total}
+    wrappers |= {element for element, count in paragraphs.items() if count >= WRAPPED_PARAGRAPHS}
     units = {piece.unit for piece, ok in zip(pieces, confirmed) if ok and piece.unit is not None}
     description = _words(meta.description)
     first = next((index for index, ok in enumerate(confirmed) if ok), len(pieces))
@@ -272,7 +281,8 @@ def _reconcile(pieces: list[dom.Piece], evidence: Evidence | None, meta: PageMet
             continue
         family = boilerplate.phrase_family(piece.text)
         if family == "related":
-            after_related = True
+            # A label ("Leia também:") has links after it; "Leia também: Manchete" is the link itself.
+            after_related = len(_words(piece.text)) <= RELATED_LABEL_WORDS
             continue
         if after_related and piece.kind != "heading" and _looks_like_a_link(piece):
             continue
