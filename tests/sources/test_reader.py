@@ -132,6 +132,7 @@ def test_markdown_front_matter(tmp_path):
     )
     article = read_article(path)
     assert (article.title, article.byline, article.identity) == ("Título do front matter", "Por Fulana de Tal", "https://jornal.example/a")
+    assert (article.canonical_url, article.authors) == ("https://jornal.example/a", ["Fulana de Tal"])
     assert article.sections[0].blocks == [Block("paragraph", "Texto.")]
 
 

@@ -255,6 +255,8 @@ def _parse_markdown(text: str, name: str) -> Parsed:
         sections=builder.sections,
         identity=_front_matter_url(meta),
         byline=byline_from_name(meta.get("author", "")),
+        canonical_url=_front_matter_url(meta) or None,
+        authors=[collapse(meta["author"])] if collapse(meta.get("author", "")) else [],
     )
 
 
