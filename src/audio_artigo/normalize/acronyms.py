@@ -13,7 +13,7 @@ Mixed-case names (iPhone, DeepSeek) and single capitals (classe C) are left
 as written, except a V, X, L, C, D or M before a full stop, which eSpeak
 would read as a Roman numeral ("no X." -> "no xis."), and an "E" after a
 word, which it would read as the conjunction ("Fórmula E" -> "Fórmula é").
-Initials before a name are spelled ("C. S. Lewis" -> "cê esse Lewis").
+Initials before a name are spelled ("C. S. Lewis" -> "cê ésse Lewis").
 A word in capitals with an accent or a cedilla is a Portuguese word, not an
 acronym ("OPÇÃO", "TÉCNICO"). In text set in capitals (a headline), the
 short words of ``data/short_words.tsv`` are read as words ("ACORDO DE PAZ"
@@ -40,7 +40,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 # A lone capital that eSpeak reads as a Roman numeral when a full stop follows
 # ("no X." -> "dez", "vitamina C." -> "cem", "D. Pedro" -> "quinhentos").
 _NUMERAL_LETTER_BEFORE_STOP = re.compile(r"(?<![\w.])[VXLCDM](?=\.(?!\w))")  # not "D.C.": eSpeak spells those
-# Initials before a surname: "C. S. Lewis", "J. R. R. Tolkien" -> "cê esse", "jota erre erre".
+# Initials before a surname: "C. S. Lewis", "J. R. R. Tolkien" -> "cê ésse", "jota erre erre".
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.[ \t\u00a0]+){2,}(?=[A-ZÀ-Ý][a-zà-ÿ])")
 # A capital "E" after a word in mid-sentence is a letter (eSpeak would read the conjunction).
 _LONE_E = re.compile(r"(?<![\w.&'-])E(?![\w&'-]|\.\w)")
