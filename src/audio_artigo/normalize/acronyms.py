@@ -45,8 +45,8 @@ _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.[ \t\u00a0]+){2,}(?=[A-ZÀ-Ý][a-z�
 # A capital "E" after a word in mid-sentence is a letter (eSpeak would read the conjunction).
 _LONE_E = re.compile(r"(?<![\w.&'-])E(?![\w&'-]|\.\w)")
 _AFTER_A_WORD = re.compile(r"[^\W\d_][ \t]+$")
-# Mixed-case acronyms of the lexicon (CNPq, UnB, PCdoB) are matched as whole words.
-_WORD = re.compile(r"(?<!\w)[\w&]{2,40}(?!\w)")
+# Mixed-case acronyms of the lexicon (CNPq, UnB, PCdoB, I/O) are matched as whole words.
+_WORD = re.compile(r"(?<!\w)[\w&]{1,40}(?:/[\w&]{1,40})?(?![\w/])")
 
 _ONSET = r"(?:[bcdfgkptv][rl]|ch|lh|nh|qu|gu|[bcdfghjklmnpqrstvwxz])"
 _NUCLEUS = r"[aeiouy]{1,3}+"
@@ -166,6 +166,6 @@ def match(text: str, pos: int) -> Hit | None:
     found = _WORD.match(text, pos)
     if found:
         entry = listed_reading(found.group())
-        if entry and not found.group().isupper():
+        if entry and (not found.group().isupper() or "/" in found.group()):
             return Hit(found.end(), entry)
     return None

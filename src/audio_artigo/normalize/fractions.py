@@ -7,16 +7,21 @@ it is a date when it can be one and either the context says so (after "em",
 "dia", "até"...), or it is no common fraction: "31/1", "15/3", "7/9" are
 dates, "1/4", "2/3", "3/8" are fractions. Fractions read with ordinal denominators up to ten
 ("dois terços"), "avos" above ("sete onze avos").
+
+A whole number and a fraction are one amount, said the way a recipe is read:
+"1 1/2 xícara" -> "uma xícara e meia", "2 1/4 polegadas" -> "duas polegadas e
+um quarto", "3 ½" -> "três e meio". Numbers joined by slashes that are no
+date and no fraction are read with "barra" ("47701/913", a case number).
 """
 
 from __future__ import annotations
 
 import re
 
-from audio_artigo.normalize import dates
-from audio_artigo.normalize.cardinals import cardinal
+from audio_artigo.normalize import dates, units
+from audio_artigo.normalize.cardinals import cardinal, number_words
 from audio_artigo.normalize.engine import Hit
-from audio_artigo.normalize.gender import FEMININE, counted_gender
+from audio_artigo.normalize.gender import FEMININE, MASCULINE, counted_gender, word_gender
 
 _SLASH = re.compile(r"(?<![\w/.,])(?P<a>[0-9]{1,3})/(?P<b>[0-9]{1,4})(?![\w/]|[.,][0-9])")
 _OF_AFTER = re.compile(r"[ \t]*,?[ \t]+(?:do|da|dos|das|de)\b")  # "2/3 do orçamento", "ou 1/6, do território"
@@ -36,6 +41,15 @@ _DENOMINATORS = {
 
 # Fractions news writes with digits; "1/6" or "7/9" with no "do/da" after them are dates.
 _COMMON_DENOMINATORS = frozenset({2, 3, 4, 5, 8, 10})
+# "1 1/2", "2 ¾": a whole number, a space, a proper fraction.
+_MIXED = re.compile(
+    r"(?<![\w.,/])(?P<whole>[0-9]{1,3})[ \t\u00a0\u202f](?:(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})|(?P<glyph>[½¼¾⅓⅔⅛]))"
+    r"(?![\w/]|[.,][0-9])"
+)
+_GLYPHS = {"½": (1, 2), "¼": (1, 4), "¾": (3, 4), "⅓": (1, 3), "⅔": (2, 3), "⅛": (1, 8)}
+_NOUN_AFTER = re.compile(r"[ \t\u00a0]+(?P<noun>[^\W\d_]{2,40})(?!\w|-)")
+# Numbers joined by slashes that are no date nor fraction: "47701/913", "2.345/2"; read with "barra".
+_SLASHED = re.compile(r"(?<![\w/.,])(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,15})(?:/(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,15})){1,4}(?![\w/]|[.,][0-9])")
 
 
 def speak_fraction(numerator: int, denominator: int, feminine: bool = False) -> str:
@@ -48,9 +62,36 @@ def speak_fraction(numerator: int, denominator: int, feminine: bool = False) -> 
     return cardinal(numerator) + " " + cardinal(denominator) + " avos"
 
 
+def _mixed_number(text: str, found: re.Match[str]) -> Hit | None:
+    """"1 1/2 xícara" -> "uma xícara e meia"; "2 1/4 polegadas"; "1 1/2 kg" -> "um quilo e meio"; "3 ½" -> "três e meio"."""
+    a, b = _GLYPHS[found.group("glyph")] if found.group("glyph") else (int(found.group("a")), int(found.group("b")))
+    if not 0 < a < b or b > 16:
+        return None
+    whole, end = int(found.group("whole")), found.end()
+    unit = units.unit_after(text, end)
+    noun = _NOUN_AFTER.match(text, end)
+    if unit is not None:
+        symbol, written = unit
+        singular, plural, feminine = units.describe(symbol)
+        words, end = (singular if whole == 1 else plural), written.end()
+    elif noun and word_gender(noun.group("noun").lower()) in (FEMININE, MASCULINE):
+        words, end = noun.group("noun"), noun.end()
+        feminine = word_gender(noun.group("noun").lower()) == FEMININE
+    else:
+        words, feminine = "", False
+    spoken = " ".join(part for part in (cardinal(whole, feminine), words, "e", speak_fraction(a, b, feminine)) if part)
+    return Hit(end, spoken)
+
+
 def match(text: str, pos: int) -> Hit | None:
+    mixed = _MIXED.match(text, pos)
+    if mixed:
+        return _mixed_number(text, mixed)
     found = _SLASH.match(text, pos)
     if not found:
+        slashed = _SLASHED.match(text, pos)
+        if slashed:
+            return Hit(slashed.end(), " barra ".join(number_words(n.replace(".", "")) for n in slashed.group().split("/")))
         return None
     a, b = int(found.group("a")), int(found.group("b"))
     if (a, b) == (24, 7):

@@ -1,10 +1,15 @@
-"""URLs, e-mail addresses, hashtags and @handles.
+"""URLs, e-mail addresses, IP addresses, hashtags and @handles.
 
 "www.ibge.gov.br" -> "dáblio dáblio dáblio ponto i bê gê é ponto gov ponto bê erre";
 "imprensa@orgao.gov.br" -> "imprensa arroba orgao ponto gov ponto bê erre";
 "#ForaDaCaixa" -> "hashtag Fora Da Caixa"; "@fulano" -> "arroba fulano".
 The scheme ("https://") is not read. Each name between dots is read as a
 word, except short ones that Portuguese cannot pronounce, which are spelled.
+"192.168.1.254" -> "cento e noventa e dois ponto cento e sessenta e oito ponto
+um ponto duzentos e cinquenta e quatro" (and "/24" -> "barra vinte e quatro"):
+four numbers up to 255, one of them shorter than three digits (else
+"192.168.100.200" may be a big number with thousands dots) unless "IP",
+"endereço" or "servidor" comes before.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import re
 
 from audio_artigo.normalize.acronyms import is_listed, pronounceable, read_acronym, spell
-from audio_artigo.normalize.cardinals import is_digits, number_words
+from audio_artigo.normalize.cardinals import digits, is_digits, number_words
 from audio_artigo.normalize.engine import Hit
 
 _TLDS = "br|com|org|net|gov|edu|io|ai|info|tv|me|app|dev|int|mil|jus|leg|mp|def|uk|pt|es|fr|de|it|us|cn|jp|ar|co"
@@ -26,6 +31,8 @@ _EMAIL = re.compile(r"(?<![\w.@+-])(?P<user>[\w.+-]{1,64})@(?P<host>[\w-]{1,63}(
 _SAID_HASHTAG = re.compile(r"(?i:\b(?:hash)?tags?)[ \t\u00a0]+$")
 _HASHTAG = re.compile(r"(?<![\w#&])#(?P<tag>[^\W_][\w]{0,100})")
 _HANDLE = re.compile(r"(?<![\w@.])@(?P<name>[A-Za-z0-9_]{1,30})(?![\w@])")
+_IPV4 = re.compile(r"(?<![\w.,])(?P<octets>[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?:/(?P<prefix>[0-9]{1,2}))?(?![\w]|[.,/][0-9])")
+_ADDRESS_BEFORE = re.compile(r"\b(?:IPs?|IPv4|endereços?|servidor(?:es)?|host|gateway|roteador|DNS)\b[^.;:!?]{0,20}$", re.IGNORECASE)
 _CAMEL = re.compile(r"[A-ZÀ-Ý]?[a-zà-ÿ]+|[A-ZÀ-Ý]+(?![a-zà-ÿ])|[0-9]+")
 _SEPARATORS = {".": "ponto", "/": "barra", "-": "hífen", "_": "underline", "?": "interrogação",
                "=": "igual", "&": "e", "#": "cerquilha", "%": "por cento", "~": "til", "+": "mais"}
@@ -78,7 +85,24 @@ def _address(text: str) -> str:
     return " ".join(words)
 
 
+def _ip_address(text: str, pos: int) -> Hit | None:
+    found = _IPV4.match(text, pos)
+    if found is None:
+        return None
+    octets = found.group("octets").split(".")
+    if any(int(octet) > 255 for octet in octets):
+        return None
+    if all(len(octet) == 3 for octet in octets[1:]) and not _ADDRESS_BEFORE.search(text, max(0, pos - 40), pos):
+        return None  # "192.168.100.200": thousands dots, as far as anyone can tell
+    spoken = " ponto ".join(_name(octet) if not octet.startswith("0") or octet == "0" else digits(octet) for octet in octets)
+    if found.group("prefix"):
+        spoken += " barra " + number_words(found.group("prefix"))
+    return Hit(found.end(), spoken)
+
+
 def match(text: str, pos: int) -> Hit | None:
+    if "0" <= text[pos] <= "9":
+        return _ip_address(text, pos)
     found = _EMAIL.match(text, pos)
     if found:
         return Hit(found.end(), _address(found.group("user")) + " arroba " + _address(found.group("host")))
