@@ -21,7 +21,8 @@ import re
 from audio_artigo.normalize import dates, units
 from audio_artigo.normalize.cardinals import cardinal, number_words
 from audio_artigo.normalize.engine import Hit
-from audio_artigo.normalize.gender import FEMININE, MASCULINE, counted_gender, word_gender
+from audio_artigo.normalize.gender import FEMININE, counted_gender
+from audio_artigo.normalize.numbers import measure_noun
 
 _SLASH = re.compile(r"(?<![\w/.,])(?P<a>[0-9]{1,3})/(?P<b>[0-9]{1,4})(?![\w/]|[.,][0-9])")
 _OF_AFTER = re.compile(r"[ \t]*,?[ \t]+(?:do|da|dos|das|de)\b")  # "2/3 do orçamento", "ou 1/6, do território"
@@ -47,7 +48,6 @@ _MIXED = re.compile(
     r"(?![\w/]|[.,][0-9])"
 )
 _GLYPHS = {"½": (1, 2), "¼": (1, 4), "¾": (3, 4), "⅓": (1, 3), "⅔": (2, 3), "⅛": (1, 8)}
-_NOUN_AFTER = re.compile(r"[ \t\u00a0]+(?P<noun>[^\W\d_]{2,40})(?!\w|-)")
 # Numbers joined by slashes that are no date nor fraction: "47701/913", "2.345/2"; read with "barra".
 _SLASHED = re.compile(r"(?<![\w/.,])(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,15})(?:/(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,15})){1,4}(?![\w/]|[.,][0-9])")
 
@@ -69,16 +69,16 @@ def _mixed_number(text: str, found: re.Match[str]) -> Hit | None:
         return None
     whole, end = int(found.group("whole")), found.end()
     unit = units.unit_after(text, end)
-    noun = _NOUN_AFTER.match(text, end)
+    measure = measure_noun(text, end)
     if unit is not None:
         symbol, written = unit
         singular, plural, feminine = units.describe(symbol)
         words, end = (singular if whole == 1 else plural), written.end()
-    elif noun and word_gender(noun.group("noun").lower()) in (FEMININE, MASCULINE):
+    elif measure is not None:
+        noun, feminine = measure
         words, end = noun.group("noun"), noun.end()
-        feminine = word_gender(noun.group("noun").lower()) == FEMININE
     else:
-        words, feminine = "", False
+        words, feminine = "", False  # "três e meio"
     spoken = " ".join(part for part in (cardinal(whole, feminine), words, "e", speak_fraction(a, b, feminine)) if part)
     return Hit(end, spoken)
 

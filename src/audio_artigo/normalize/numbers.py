@@ -27,7 +27,8 @@ _NUMBER = re.compile(
 )
 # Digits grouped by spaces, SI style ("78 838", "1 000 000"): a thin, narrow or figure space only
 # ever groups digits, and so does a no-break space between digits; an ordinary space may also
-# part two numbers, so it groups them only when no scale word follows ("nos anos 90 100 mil...").
+# part two numbers, so it groups them only when no scale word follows ("nos anos 90 100 mil...")
+# and the first is no label ("o voo 447 200 passageiros").
 _DIGIT_GAPS = "\u202f\u2009\u2007\u00a0"
 _SPACES = "[ \t\u00a0\u202f\u2009\u2007]"
 # Any case: a headline in capitals writes "US$ 62 BILHÕES".
@@ -124,8 +125,10 @@ def read_number(text: str, pos: int, scales: bool = True, glued: bool = False) -
     found = _NUMBER.match(text, pos)
     if not found:
         return None
-    if found.group("grouped") and found.group("gap") not in _DIGIT_GAPS and _SCALE.match(text, found.end()):
-        found = _UNGROUPED.match(text, pos)  # "90 100 mil": two numbers
+    if found.group("grouped") and found.group("gap") not in _DIGIT_GAPS and (
+        _SCALE.match(text, found.end()) or is_label(text, pos)
+    ):
+        found = _UNGROUPED.match(text, pos)  # "anos 90 100 mil...", "o voo 447 200...": two numbers
     end = found.end()
     scale = word = None
     if scales:
@@ -146,19 +149,29 @@ def read_number(text: str, pos: int, scales: bool = True, glued: bool = False) -
 
 
 @cache
-def _half_nouns() -> dict[str, bool]:
-    return {noun: gender == FEMININE for noun, gender in read_table("half_nouns.tsv", 2)}
+def _measure_nouns() -> dict[str, tuple[bool, bool]]:
+    return {noun: (gender == FEMININE, half == "half") for noun, gender, half in read_table("measure_nouns.tsv", 3)}
 
 
 _NOUN = re.compile(r"[ \t\u00a0]+(?P<noun>[^\W\d_]{2,20})(?![\w-])")
 
 
+def measure_noun(text: str, end: int, half: bool = False) -> tuple[re.Match[str], bool] | None:
+    """The noun of ``data/measure_nouns.tsv`` right after ``end`` ("xícara", "horas") and whether it is
+    feminine; with ``half``, only one that a decimal ",5" is said "e meio" with."""
+    found = _NOUN.match(text, end)
+    entry = _measure_nouns().get(found.group("noun").lower()) if found else None
+    if entry is None or (half and not entry[1]):
+        return None
+    return found, entry[0]
+
+
 def _and_a_half(text: str, number: Number) -> Hit | None:
     """"1,5 hora" -> "uma hora e meia", "2,5 anos" -> "dois anos e meio" (the noun as written)."""
-    noun = _NOUN.match(text, number.end)
-    feminine = _half_nouns().get(noun.group("noun").lower()) if noun else None
-    if feminine is None:
+    measure = measure_noun(text, number.end, half=True)
+    if measure is None:
         return None
+    noun, feminine = measure
     whole = number_words(number.integer, feminine)
     return Hit(noun.end(), f"{whole} {noun.group('noun')} e {'meia' if feminine else 'meio'}")
 

@@ -18,12 +18,15 @@ import re
 
 from audio_artigo.normalize.cardinals import digits, number_words
 from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.units import unit_after
 
 _PHONE = re.compile(
     r"(?<![\w.,])(?:\+(?P<country>[0-9]{1,3})[ \t]?)?"
     r"(?:\((?P<area>[0-9]{2,3})\)[ \t]?|(?P<bare_area>[0-9]{2})[ \t](?=[0-9]{4,5}[-. ][0-9]{4}))?"
     r"(?P<first>[0-9]{4,5}(?=[-. ])|[0-9]{3}(?=-))[-. ](?P<second>[0-9]{4})(?![\w-]|[.,][0-9])"
 )
+_AMOUNT_AFTER = re.compile(r"[ \t\u00a0]?(?:%|mil\b|milhões\b|bilhões\b)")
+_RANGE_BEFORE = re.compile(r"(?<!\w)(?:de|entre|cerca de)[ \t\u00a0]+$", re.IGNORECASE)
 _EXTENSION_BEFORE = re.compile(r"(?:\b(?:ramal|ramais|extensão)|\bext\.)[ \t\u00a0]*(?:n[º°][ \t\u00a0]*)?$", re.IGNORECASE)
 _EXTENSION = re.compile(r"[0-9]{1,6}(?![\w]|[.,/-][0-9])")
 _DOCUMENT = re.compile(
@@ -64,8 +67,13 @@ def match(text: str, pos: int) -> Hit | None:
         return None
     if not (area or found.group("country")) and found.group(0)[4] == ".":
         return None  # "1234.5678" is more likely a number than a phone
-    if not (area or found.group("country")) and len(found.group("first")) == 3 and _round(found.group("first"), found.group("second")):
-        return None  # "500-1000 pessoas": a range
+    if not (area or found.group("country")) and len(found.group("first")) == 3 and (
+        _round(found.group("first"), found.group("second"))
+        or _AMOUNT_AFTER.match(text, found.end())
+        or unit_after(text, found.end())
+        or _RANGE_BEFORE.search(text, max(0, pos - 12), pos)
+    ):
+        return None  # "500-1000 pessoas", "125-1500 ml", "150-1200%", "entre 125-1500": a range
     groups = [found.group("country"), area, found.group("first"), found.group("second")]
     spoken = ", ".join(digits(g) for g in groups if g)
     if found.group("country"):
