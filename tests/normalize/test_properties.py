@@ -41,6 +41,7 @@ def _check(text: str) -> None:
 @example("IA V")
 @example("½5")
 @example("x2,5.1")  # a version after a decimal comma, inside a name
+@example("@#@#€0")  # a hashtag read after an "@" made a handle of it on the next pass
 def test_newslike_text(text):
     _check(text)
 

@@ -10,8 +10,10 @@ dates, "1/4", "2/3", "3/8" are fractions. Fractions read with ordinal denominato
 
 A whole number and a fraction are one amount, said the way a recipe is read:
 "1 1/2 xícara" -> "uma xícara e meia", "2 1/4 polegadas" -> "duas polegadas e
-um quarto", "3 ½" -> "três e meio". Numbers joined by slashes that are no
-date and no fraction are read with "barra" ("47701/913", a case number).
+um quarto", "3 ½" -> "três e meio". Bigger numbers over a slash are a fraction
+too ("47701/913" -> "... novecentos e treze avos"), except after a label noun
+("processo 47701/913", read with "barra"), and so are three or more numbers
+("2024/13/45") and numbers with leading zeros.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import re
 from audio_artigo.normalize import dates, units
 from audio_artigo.normalize.cardinals import cardinal, number_words
 from audio_artigo.normalize.engine import Hit
-from audio_artigo.normalize.gender import FEMININE, counted_gender
+from audio_artigo.normalize.gender import FEMININE, counted_gender, is_label
 from audio_artigo.normalize.numbers import measure_noun
 
 _SLASH = re.compile(r"(?<![\w/.,])(?P<a>[0-9]{1,3})/(?P<b>[0-9]{1,4})(?![\w/]|[.,][0-9])")
@@ -48,7 +50,7 @@ _MIXED = re.compile(
     r"(?![\w/]|[.,][0-9])"
 )
 _GLYPHS = {"½": (1, 2), "¼": (1, 4), "¾": (3, 4), "⅓": (1, 3), "⅔": (2, 3), "⅛": (1, 8)}
-# Numbers joined by slashes that are no date nor fraction: "47701/913", "2.345/2"; read with "barra".
+# Numbers over a slash that _SLASH leaves: "47701/913", "2.345/2", "2024/13/45".
 _SLASHED = re.compile(r"(?<![\w/.,])(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,15})(?:/(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,15})){1,4}(?![\w/]|[.,][0-9])")
 
 
@@ -90,9 +92,12 @@ def match(text: str, pos: int) -> Hit | None:
     found = _SLASH.match(text, pos)
     if not found:
         slashed = _SLASHED.match(text, pos)
-        if slashed:
-            return Hit(slashed.end(), " barra ".join(number_words(n.replace(".", "")) for n in slashed.group().split("/")))
-        return None
+        if slashed is None:
+            return None
+        numbers = [n.replace(".", "") for n in slashed.group().split("/")]
+        if len(numbers) == 2 and not is_label(text, pos) and not any(n.startswith("0") for n in numbers):
+            return Hit(slashed.end(), speak_fraction(int(numbers[0]), int(numbers[1])))  # "quarenta e sete mil ... novecentos e treze avos"
+        return Hit(slashed.end(), " barra ".join(number_words(n) for n in numbers))  # "processo 47701/913"
     a, b = int(found.group("a")), int(found.group("b"))
     if (a, b) == (24, 7):
         return Hit(found.end(), "vinte e quatro por sete")

@@ -85,6 +85,11 @@ def _address(text: str) -> str:
     return " ".join(words)
 
 
+def _apart(text: str, pos: int) -> str:
+    """A space before a reading glued to a symbol ("@#tag"), which would otherwise make a new token with it ("@hashtag")."""
+    return " " if pos > 0 and text[pos - 1] in "@#" else ""
+
+
 def _ip_address(text: str, pos: int) -> Hit | None:
     found = _IPV4.match(text, pos)
     if found is None:
@@ -117,8 +122,8 @@ def match(text: str, pos: int) -> Hit | None:
     found = _HASHTAG.match(text, pos)
     if found:
         said = _SAID_HASHTAG.search(text, max(0, pos - 12), pos)  # "a hashtag #ForaDaqui", "a tag #BBB": said once
-        return Hit(found.end(), ("" if said else "hashtag ") + _camel_words(found.group("tag")))
+        return Hit(found.end(), _apart(text, pos) + ("" if said else "hashtag ") + _camel_words(found.group("tag")))
     found = _HANDLE.match(text, pos)
     if found:
-        return Hit(found.end(), "arroba " + _camel_words(found.group("name")))
+        return Hit(found.end(), _apart(text, pos) + "arroba " + _camel_words(found.group("name")))
     return None
