@@ -135,6 +135,26 @@ def read_acronym(word: str) -> str:
     return entry
 
 
+SPELLED, AS_A_WORD, LEFT_TO_ESPEAK = "spelled", "read as a word", "left to eSpeak"
+"""The doubts an acronym's reading carries (``Hit.doubt``), for the pronunciation review."""
+
+
+GUESSED_WORD_MAX_LETTERS = 6
+"""Longer words in capitals read as words are words ("PREFEITURA"), not acronyms to check."""
+
+
+def guess(word: str) -> str:
+    """How ``word`` (in capitals) is read when no lexicon lists it: ``SPELLED`` or ``AS_A_WORD``, a guess
+    worth an editor's look; "" when a lexicon lists it, when it is certain (two capitals are spelled,
+    a word with an accent is a word) or when it is too long to be an acronym."""
+    parts = [part for part in word.split("-") if len(part) >= 3 and part not in _lexicon() and not _marked(part)]
+    if word in _lexicon() or not parts:
+        return ""
+    if any(not pronounceable(part) for part in parts):
+        return SPELLED
+    return AS_A_WORD if any(len(part) <= GUESSED_WORD_MAX_LETTERS for part in parts) else ""
+
+
 def match(text: str, pos: int) -> Hit | None:
     found = _INITIALS.match(text, pos)
     if found:
@@ -153,16 +173,19 @@ def match(text: str, pos: int) -> Hit | None:
         if not found.group("plural") and word in short_words() and _beside_capitals(text, found.start(), found.end()):
             return Hit(found.end(), word.lower())  # a headline's "DE", "NA": words, not acronyms
         spoken = read_acronym(word)
+        doubt = guess(word)
         if (
             word not in _lexicon()
             and len(word) >= WORD_IN_CAPITALS_MIN_LETTERS
             and _beside_capitals(text, found.start(), found.end())
         ):
             spoken = word.lower()  # a headline's "TECNOLOGIA", "PACTO": words
+            doubt = LEFT_TO_ESPEAK if not pronounceable(word) else ""  # "SBT": eSpeak spells it, or not
         if found.group("plural"):
             entry = _lexicon().get(word + "s")
             spoken = entry if entry and entry not in ("word", "spell") else spoken + "s"
-        return Hit(found.end(), spoken)
+            doubt = "" if entry else doubt
+        return Hit(found.end(), spoken, doubt)
     found = _WORD.match(text, pos)
     if found:
         entry = listed_reading(found.group())

@@ -96,8 +96,8 @@ def match(text: str, pos: int) -> Hit | None:
             return None
         numbers = [n.replace(".", "") for n in slashed.group().split("/")]
         if len(numbers) == 2 and not is_label(text, pos) and not any(n.startswith("0") for n in numbers):
-            return Hit(slashed.end(), speak_fraction(int(numbers[0]), int(numbers[1])))  # "quarenta e sete mil ... novecentos e treze avos"
-        return Hit(slashed.end(), " barra ".join(number_words(n) for n in numbers))  # "processo 47701/913"
+            return Hit(slashed.end(), speak_fraction(int(numbers[0]), int(numbers[1])), "as a fraction")  # "... novecentos e treze avos"
+        return Hit(slashed.end(), " barra ".join(number_words(n) for n in numbers), "with 'barra'")  # "processo 47701/913"
     a, b = int(found.group("a")), int(found.group("b"))
     if (a, b) == (24, 7):
         return Hit(found.end(), "vinte e quatro por sete")

@@ -20,7 +20,8 @@ from audio_artigo.normalize.engine import Hit
 class Lexicon:
     """Words and their readings, matched whole in the text."""
 
-    def __init__(self, entries: dict[str, str]):
+    def __init__(self, entries: dict[str, str], source: Path | None = None):
+        self.source = source  # the file it was read from, if any
         self.entries: dict[str, str] = {}
         for word, reading in entries.items():
             self.entries[word] = reading
@@ -55,7 +56,7 @@ PLS_SUFFIXES = (".pls", ".xml")
 
 def load_lexicon(path: str | Path) -> Lexicon:
     """Read a TSV, TOML or PLS lexicon; ConfigError naming the file when it cannot be used."""
-    return Lexicon(read_entries(path))
+    return Lexicon(read_entries(path), Path(path))
 
 
 def read_entries(path: str | Path) -> dict[str, str]:

@@ -96,11 +96,14 @@ class Number:
             return sign + self.bare(False) + " " + word
         return sign + self.bare(feminine)
 
+    @property
+    def by_digits(self) -> bool:
+        """Whether it is read digit by digit: a code ("007", "0800") or too long a number."""
+        return (len(self.integer) > 1 and self.integer.startswith("0") and not self.fraction) or len(self.integer) > _LONGEST_CODE
+
     def bare(self, feminine: bool) -> str:
         """The digits alone, without sign or scale."""
-        if len(self.integer) > 1 and self.integer.startswith("0") and not self.fraction:
-            return digits(self.integer)  # a code: "007", "0800"
-        if len(self.integer) > _LONGEST_CODE:
+        if self.by_digits:
             return digits(self.integer)
         if self.fraction:
             return decimal(self.integer, self.fraction, feminine)
@@ -212,7 +215,7 @@ def match(text: str, pos: int) -> Hit | None:
         if gender is None and not number.scale:
             gender = antecedent_gender(text, pos, number.value)  # "Das 40 vagas, 21 são..."
         feminine = gender == FEMININE
-    return Hit(end, number.spoken(feminine))
+    return Hit(end, number.spoken(feminine), "digit by digit" if number.by_digits else "")
 
 
 def _code(part: str) -> str:

@@ -78,4 +78,5 @@ def match(text: str, pos: int) -> Hit | None:
     spoken = ", ".join(digits(g) for g in groups if g)
     if found.group("country"):
         spoken = "mais " + spoken
-    return Hit(found.end(), spoken)
+    local = not (area or found.group("country")) and len(found.group("first")) == 3
+    return Hit(found.end(), spoken, "as a phone number" if local else "")  # "555-1234": or a range?
