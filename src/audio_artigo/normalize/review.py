@@ -79,7 +79,7 @@ _VOWELS = "aeiouyáéíóúâêôãõàüý"
 # What Portuguese spelling does not have, as (pattern on the lower-case word, why).
 _FOREIGN_SIGNS = [
     (re.compile(r"(?:sh|th|ph|wh|ck|gh|kh|zh|dh|ay|ey|ew|aw|ow)|(?<!r)ee(?!m$)"), "English digraph"),  # not "reeleito", "leem"
-    (re.compile(r"(?:sch|tz|cz|sz|zs|dz|ij|tsch)"), "letter cluster Portuguese does not have"),
+    (re.compile(r"(?:sch|tz|cz|sz|zs|dz)"), "letter cluster Portuguese does not have"),
     (re.compile(r"(?:tt|ff|nn|mm|pp|dd|bb|gg|zz|kk)"), "double consonant"),
     (re.compile(r"^s[bcdfgklmnpqtvwz]"), "'s' and a consonant at the start"),
     (re.compile(r"[bcdfghjkpqtvw]$|ng$"), "ends in a consonant Portuguese words do not end in"),
@@ -157,9 +157,8 @@ def review_sentence(sentence: str, collector: _Collector, lexicon=None) -> None:
     for found in _NAME.finditer(without_phonemes):
         words = [word for word in found.group().split() if not word.isupper()]
         signs = [foreign_sign(word) for word in words]
-        if found.start() == 0:  # "A StepFun", "Calendário Stock Car": capitalised as the sentence's first word
-            while signs and not signs[0]:
-                words, signs = words[1:], signs[1:]
+        if found.start() == 0 and signs and not signs[0]:  # "A StepFun", "Segundo Xi Jinping": capitalised first word
+            words, signs = words[1:], signs[1:]
         why = next((sign for sign in signs if sign), None)
         if why:
             name = " ".join(words)
