@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.tables import read_table
@@ -143,6 +143,7 @@ GUESSED_WORD_MAX_LETTERS = 6
 """Longer words in capitals read as words are words ("PREFEITURA"), not acronyms to check."""
 
 
+@lru_cache(maxsize=4096)  # an article names its acronyms again and again
 def guess(word: str) -> str:
     """How ``word`` (in capitals) is read when no lexicon lists it: ``SPELLED`` or ``AS_A_WORD``, a guess
     worth an editor's look; "" when a lexicon lists it, when it is certain (two capitals are spelled,

@@ -47,8 +47,9 @@ def _is_year_range(first: str, second: str) -> bool:
 
 
 def match(text: str, pos: int) -> Hit | None:
-    found = _EXTENSION.match(text, pos)
-    if found and _EXTENSION_BEFORE.search(text, max(0, pos - 16), pos):
+    window = text[max(0, pos - 16) : pos].lower()
+    found = _EXTENSION.match(text, pos) if "ram" in window or "ext" in window else None  # cheap test first
+    if found and _EXTENSION_BEFORE.search(window):
         extension = found.group()
         return Hit(found.end(), digits(extension) if len(extension) > 2 else number_words(extension))
     found = _DOCUMENT.match(text, pos)

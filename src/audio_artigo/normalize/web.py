@@ -106,8 +106,8 @@ def _ip_address(text: str, pos: int) -> Hit | None:
 
 
 def match(text: str, pos: int) -> Hit | None:
-    if "0" <= text[pos] <= "9":
-        return _ip_address(text, pos)
+    if "0" <= text[pos] <= "9" and (address := _ip_address(text, pos)):
+        return address
     found = _EMAIL.match(text, pos)
     if found:
         return Hit(found.end(), _address(found.group("user")) + " arroba " + _address(found.group("host")))
