@@ -107,7 +107,7 @@ def pronounceable(word: str) -> bool:
     return len(plain) >= 3 and _SYLLABLES.fullmatch(plain) is not None
 
 
-def _marked(word: str) -> bool:
+def marked(word: str) -> bool:
     """Whether ``word`` has an accent or a cedilla (which acronyms do not)."""
     return any(_base_letter(letter) != letter for letter in word)
 
@@ -128,7 +128,7 @@ def read_acronym(word: str) -> str:
     entry = _lexicon().get(word)
     if entry is None and "-" in word:
         return " ".join(read_acronym(part) for part in word.split("-") if part)
-    if entry == "spell" or (entry is None and not pronounceable(word) and not _marked(word)):
+    if entry == "spell" or (entry is None and not pronounceable(word) and not marked(word)):
         return spell(word)
     if entry == "word" or entry is None:
         return word.lower()  # in capitals, eSpeak spells some words in mid-sentence ("O SUS", "o VAR")
@@ -148,7 +148,7 @@ def guess(word: str) -> str:
     """How ``word`` (in capitals) is read when no lexicon lists it: ``SPELLED`` or ``AS_A_WORD``, a guess
     worth an editor's look; "" when a lexicon lists it, when it is certain (two capitals are spelled,
     a word with an accent is a word) or when it is too long to be an acronym."""
-    parts = [part for part in word.split("-") if len(part) >= 3 and part not in _lexicon() and not _marked(part)]
+    parts = [part for part in word.split("-") if len(part) >= 3 and part not in _lexicon() and not marked(part)]
     if word in _lexicon() or not parts:
         return ""
     if any(not pronounceable(part) for part in parts):

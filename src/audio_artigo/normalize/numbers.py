@@ -30,6 +30,7 @@ _NUMBER = re.compile(
 # part two numbers, so it groups them only when no scale word follows ("nos anos 90 100 mil...")
 # and the first is no label ("o voo 447 200 passageiros").
 _DIGIT_GAPS = "\u202f\u2009\u2007\u00a0"
+_SEPARATORS = str.maketrans("", "", ". \u00a0\u202f\u2009\u2007")  # what a written integer drops
 _SPACES = "[ \t\u00a0\u202f\u2009\u2007]"
 # Any case: a headline in capitals writes "US$ 62 BILHÕES".
 _SCALE = re.compile(_SPACES + r"+(?P<scale>mil|milhão|milhões|bilhão|bilhões|trilhão|trilhões|mi|bi|tri)(?!\w)", re.IGNORECASE)
@@ -143,7 +144,7 @@ def read_number(text: str, pos: int, scales: bool = True, glued: bool = False) -
     return Number(
         start=pos,
         end=end,
-        integer=re.sub(r"[^0-9]", "", found.group("int")),
+        integer=found.group("int").translate(_SEPARATORS),
         fraction=found.group("frac") or "",
         negative=bool(found.group("sign")),
         scale=scale,

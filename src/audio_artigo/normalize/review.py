@@ -26,7 +26,6 @@ review lists what an editor should hear before it is published, not the text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from audio_artigo.normalize import acronyms
@@ -75,7 +74,7 @@ class Review:
         }
 
 
-_VOWELS = "aeiouyáéíóúâêôãõàüý"
+_VOWELS = "aeiouy"
 # What Portuguese spelling does not have, as (pattern on the lower-case word, why).
 _FOREIGN_SIGNS = [
     (re.compile(r"(?:sh|th|ph|wh|ck|gh|kh|zh|dh|ay|ey|ew|aw|ow)|(?<!r)ee(?!m$)"), "English digraph"),  # not "reeleito", "leem"
@@ -99,18 +98,14 @@ def foreign_sign(word: str) -> str | None:
     plain = word.lower()
     if len(plain) < 2:
         return None
+    if acronyms.marked(plain):
+        return None  # an accent or a cedilla: a word Portuguese writes ("Tóquio", "Brasília", "Há")
     if not any(letter in _VOWELS for letter in plain):
         return "no vowel"
-    if any(_base(letter) != letter for letter in plain) and not set(plain) & set("ýÿ"):
-        return None  # an accent Portuguese writes: a Portuguese word ("Tóquio", "Brasília")
     for pattern, why in _FOREIGN_SIGNS:
         if pattern.search(plain):
             return why
     return None
-
-
-def _base(letter: str) -> str:
-    return unicodedata.normalize("NFD", letter)[:1]
 
 
 class _Collector:
@@ -140,7 +135,7 @@ def review(ref, lexicon=None) -> Review:
             for part in paragraph:
                 for sentence in split_sentences(part.text):
                     sentences += 1
-                    review_sentence(sentence, collector, lexicon)
+                    _review_sentence(sentence, collector, lexicon)
     items = _merge_names(list(collector.items.values()))
     items.sort(key=lambda item: CATEGORIES.index(item.category))  # stable: first occurrence first within a category
     _add_phonemes(items)
@@ -148,7 +143,7 @@ def review(ref, lexicon=None) -> Review:
     return Review(str(ref), script.title, sentences, str(source) if source else None, items)
 
 
-def review_sentence(sentence: str, collector: _Collector, lexicon=None) -> None:
+def _review_sentence(sentence: str, collector: _Collector, lexicon=None) -> None:
     """Add what is worth checking in one sentence to ``collector``."""
     spoken, readings = scan(sentence, RULES, lexicon)
     for reading in readings:
