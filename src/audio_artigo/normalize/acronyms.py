@@ -46,7 +46,7 @@ _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.[ \t\u00a0]+){2,}(?=[A-ZÀ-Ý][a-z�
 _LONE_E = re.compile(r"(?<![\w.&'-])E(?![\w&'-]|\.\w)")
 _AFTER_A_WORD = re.compile(r"[^\W\d_][ \t]+$")
 # Mixed-case acronyms of the lexicon (CNPq, UnB, PCdoB, I/O) are matched as whole words.
-_WORD = re.compile(r"(?<!\w)[\w&]{1,40}(?:/[\w&]{1,40})?(?![\w/])")
+_WORDS = (re.compile(r"(?<!\w)[\w&]{1,10}/[\w&]{1,10}(?![\w/])"), re.compile(r"(?<!\w)[\w&]{2,40}(?!\w)"))
 
 _ONSET = r"(?:[bcdfgkptv][rl]|ch|lh|nh|qu|gu|[bcdfghjklmnpqrstvwxz])"
 _NUCLEUS = r"[aeiouy]{1,3}+"
@@ -187,9 +187,9 @@ def match(text: str, pos: int) -> Hit | None:
             spoken = entry if entry and entry not in ("word", "spell") else spoken + "s"
             doubt = "" if entry else doubt
         return Hit(found.end(), spoken, doubt)
-    found = _WORD.match(text, pos)
-    if found:
-        entry = listed_reading(found.group())
+    for word in _WORDS:  # "I/O" whole, else "CNPq" of "CNPq/MCTI"
+        found = word.match(text, pos)
+        entry = listed_reading(found.group()) if found else None
         if entry and (not found.group().isupper() or "/" in found.group()):
             return Hit(found.end(), entry)
     return None
