@@ -99,6 +99,7 @@ _NUMBER_HEAVY = st.lists(st.one_of(_NUMBER_FORMS, _NUMBER_WORDS), min_size=1, ma
 @settings(max_examples=1000, deadline=None)
 @given(_NUMBER_HEAVY)
 @example("O 1.000º gol e 78 838 torcedores em 21.dez.2018 no IP 192.168.1.254 e 1 1/2 xícara")
+@example("ramal 21.dez.2018")  # an extension rule once read the day of a dateline
 def test_no_digit_is_left_in_number_heavy_text(text):
     """Every number form the normaliser knows is read, whatever stands beside it; and reading again changes nothing."""
     _check(text)

@@ -28,7 +28,7 @@ _PHONE = re.compile(
 _AMOUNT_AFTER = re.compile(r"[ \t\u00a0]?(?:%|mil\b|milhões\b|bilhões\b)")
 _RANGE_BEFORE = re.compile(r"(?<!\w)(?:de|entre|cerca de)[ \t\u00a0]+$", re.IGNORECASE)
 _EXTENSION_BEFORE = re.compile(r"(?:\b(?:ramal|ramais|extensão)|\bext\.)[ \t\u00a0]*(?:n[º°][ \t\u00a0]*)?$", re.IGNORECASE)
-_EXTENSION = re.compile(r"[0-9]{1,6}(?![\w]|[.,/-][0-9])")
+_EXTENSION = re.compile(r"[0-9]{1,6}(?![\w]|[.,/-]\w)")
 _DOCUMENT = re.compile(
     r"(?<![\w.,/-])(?:[0-9]{3}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}|[0-9]{2}\.[0-9]{3}\.[0-9]{3}/[0-9]{4}-[0-9]{2}|[0-9]{5}-[0-9]{3}"
     r"|[0-9]{7}-[0-9]{2}\.[0-9]{4}\.[0-9]\.[0-9]{2}\.[0-9]{4})"
