@@ -196,7 +196,7 @@ def match(text: str, pos: int) -> Hit | None:
         dotted = _DOTTED.match(text, end)
         if dotted and "." not in text[pos:end]:
             parts = [number.integer] + dotted.group().split(".")[1:]
-            return Hit(dotted.end(), " ponto ".join(_code(p) for p in parts))
+            return Hit(dotted.end(), " ponto ".join(code(p) for p in parts))
         formation = _FORMATION.match(text, end) if len(number.integer) == 1 else None
         if formation:  # "4-3-3": a team's formation, digit by digit
             return Hit(formation.end(), " ".join(number_words(d) for d in [number.integer] + formation.group().split("-")[1:]))
@@ -219,6 +219,7 @@ def match(text: str, pos: int) -> Hit | None:
     return Hit(end, number.spoken(feminine), "digit by digit" if number.by_digits else "")
 
 
-def _code(part: str) -> str:
+def code(part: str) -> str:
+    """A group of digits in a code or an address: "010" digit by digit, "254" as a number."""
     return digits(part) if len(part) > 1 and part.startswith("0") else number_words(part)
 

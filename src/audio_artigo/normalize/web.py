@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 
 from audio_artigo.normalize.acronyms import is_listed, pronounceable, read_acronym, spell
-from audio_artigo.normalize.cardinals import digits, is_digits, number_words
+from audio_artigo.normalize.cardinals import is_digits, number_words
 from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.numbers import code
 
 _TLDS = "br|com|org|net|gov|edu|io|ai|info|tv|me|app|dev|int|mil|jus|leg|mp|def|uk|pt|es|fr|de|it|us|cn|jp|ar|co"
 _HOST = rf"[a-zA-Z0-9](?:[a-zA-Z0-9-]{{0,62}}\.){{1,6}}(?:{_TLDS})"
@@ -99,7 +100,7 @@ def _ip_address(text: str, pos: int) -> Hit | None:
         return None
     if all(len(octet) == 3 for octet in octets[1:]) and not _ADDRESS_BEFORE.search(text, max(0, pos - 40), pos):
         return None  # "192.168.100.200": thousands dots, as far as anyone can tell
-    spoken = " ponto ".join(_name(octet) if not octet.startswith("0") or octet == "0" else digits(octet) for octet in octets)
+    spoken = " ponto ".join(code(octet) for octet in octets)
     if found.group("prefix"):
         spoken += " barra " + number_words(found.group("prefix"))
     return Hit(found.end(), spoken)
