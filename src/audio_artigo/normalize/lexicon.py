@@ -114,9 +114,6 @@ def _parse_toml(path: Path, text: str) -> dict[str, str]:
     return entries
 
 
-EXPORT_FORMATS = ("pls", "tsv")
-
-
 def export_lexicon(path: str | Path, format: str = "pls") -> tuple[bytes, int]:
     """The lexicon file at ``path`` written in ``format`` ("pls": W3C PLS 1.0; "tsv"), and its number of entries."""
     entries = read_entries(path)
