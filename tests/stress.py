@@ -78,7 +78,7 @@ CATEGORIES = {
     "feed requests while it is republished": ["tests/robustness/test_hostile_http.py::test_a_feed_being"],
     "hostile XML and feeds": [
         "tests/robustness/test_hostile_xml.py", "tests/podcast/test_feed.py::test_hostile",
-        "tests/podcast/test_feed.py::test_any_text",
+        "tests/podcast/test_feed.py::test_any_text", "tests/normalize/test_pls.py::test_hostile",
     ],
 }  # fmt: skip
 

@@ -25,7 +25,7 @@ from audio_artigo.cli.reporter import TerminalReporter
 @click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder. Default: OUT/.cache or $AUDIO_ARTIGO_CACHE_DIR.")
 @click.option("--no-cache", is_flag=True, help="Synthesise everything again and keep nothing.")
 @click.option("--keep-related", is_flag=True, help='Read related-link blocks ("Leia também"...) too.')
-@click.option("--lexicon", type=click.Path(path_type=Path), help="User lexicon (TSV or TOML): word -> spoken text or [[phonemes]].")
+@click.option("--lexicon", type=click.Path(path_type=Path), help="User lexicon (TSV, TOML or PLS .pls): word -> spoken text, [[phonemes]] or IPA.")
 @click.option("--bitrate", type=click.IntRange(min=64, max=160), default=64, show_default=True, help="MP3 bitrate in kbps (mono).")
 @click.option("--mp3-quality", type=click.IntRange(min=0, max=9), default=5, show_default=True, help="LAME quality: 0 best/slowest, 9 fastest.")
 @click.option("--intro", help='Spoken intro template, e.g. "Você está ouvindo {show}. {title}." ("" for none). Default: podcast.toml\'s intro.')

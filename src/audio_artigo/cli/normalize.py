@@ -63,9 +63,22 @@ def _explain(lines: list[str], lexicon) -> None:
     for line in lines:
         out.append(f"< {line}")
         for reading in explain(line, lexicon):
-            out.append(f"  {reading.rule:<12} {reading.token!r} -> {reading.spoken!r}")
+            doubt = f"  ({reading.doubt})" if reading.doubt else ""
+            out.append(f"  {reading.rule:<12} {reading.token!r} -> {reading.spoken!r}{doubt}")
         out.append(f"> {normalize(line, lexicon)}")
     _write("\n".join(out) + "\n" if out else "")
+
+
+def _report(ref: str, lexicon, as_json: bool) -> None:
+    from audio_artigo.normalize.review import format_review, review
+
+    result = review(ref, lexicon)
+    if as_json:
+        import json
+
+        _write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _write(format_review(result))
 
 
 @click.command("normalize")
@@ -73,13 +86,25 @@ def _explain(lines: list[str], lexicon) -> None:
 @click.option("--explain", "show_rules", is_flag=True, help="Show, per token, the rule that read it and how it is spoken.")
 @click.option("--check", "case_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               metavar="CASES", help="Run a case file (input~expected[~alternative] lines); exit 1 if any case fails. Repeatable.")
+@click.option("--report", "report_ref", metavar="ARTICLE|URL",
+              help="Pronunciation review of an article (file or URL): the acronyms, capitals, foreign names and "
+                   "fallback readings to check before synthesis, each with its count, first sentence and reading.")
+@click.option("--json", "as_json", is_flag=True, help="With --report: the review as JSON (see the README).")
 @click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path),
-              help="User lexicon (TSV or TOML): word -> spoken text or [[phonemes]], applied before the rules.")
-def normalize_command(file: Path | None, show_rules: bool, case_files: tuple[Path, ...], lexicon: Path | None) -> None:
+              help="User lexicon (TSV, TOML or PLS .pls): word -> spoken text, [[phonemes]] or IPA, applied before the rules.")
+def normalize_command(file: Path | None, show_rules: bool, case_files: tuple[Path, ...], report_ref: str | None,
+                      as_json: bool, lexicon: Path | None) -> None:
     """Write FILE (default, or "-": standard input) as it is spoken, one output line per input line."""
     from audio_artigo.normalize import load_lexicon, normalize
 
+    if as_json and not report_ref:
+        raise click.UsageError("--json goes with --report")
+    if report_ref and (file or case_files or show_rules):
+        raise click.UsageError("--report reads its own article: give no FILE, --check or --explain with it")
     user_lexicon = load_lexicon(lexicon) if lexicon else None
+    if report_ref:
+        _report(report_ref, user_lexicon, as_json)
+        return
     if case_files:
         _check(case_files, user_lexicon)
         return

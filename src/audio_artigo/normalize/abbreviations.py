@@ -4,7 +4,8 @@
 before a number ("p. 12"), or only before a name ("S. Paulo", "R. 25 de Março").
 A reading "masculine|feminine" agrees with the article or noun before it
 ("a Sen. Damares" -> "a senadora", "a temperatura máx." -> "máxima"), or
-else with the name after it ("D. Pedro" -> "dom", "D. Maria" -> "dona"). An abbreviation that ends the text keeps its
+else with the name after it ("D. Pedro" -> "dom", "D. Maria" -> "dona"). One before a number
+takes the plural of a plural article ("nos km 230 e 245" -> "nos quilômetros"). An abbreviation that ends the text keeps its
 full stop as the sentence's.
 """
 
@@ -15,7 +16,9 @@ from functools import cache
 
 from audio_artigo.normalize.acronyms import short_words
 from audio_artigo.normalize.engine import Hit, at_end
-from audio_artigo.normalize.gender import FEMININE, MASCULINE, determiner, name_is_feminine, word_before, word_gender
+from audio_artigo.normalize.gender import (
+    FEMININE, MASCULINE, determiner, determiner_before, name_is_feminine, word_before, word_gender,
+)
 from audio_artigo.normalize.tables import read_table
 
 _SEEN_BY_SCANNER = re.compile(r"\w*[.@:º°/]")
@@ -86,6 +89,8 @@ def match(text: str, pos: int) -> Hit | None:
     if "|" in reading:  # "senador|senadora"
         masculine, feminine = reading.split("|")
         reading = feminine if _feminine_here(text, pos, name) else masculine
+    if when == "number" and reading[-1] in "aeo" and (determiner_before(text, pos) or ("", ""))[1] == "p":
+        reading += "s"  # "nos km 230 e 245": "nos quilômetros"
     if found.group().endswith(".") and at_end(text, end):
         reading += "."
     return Hit(end, reading)

@@ -13,7 +13,7 @@ Mixed-case names (iPhone, DeepSeek) and single capitals (classe C) are left
 as written, except a V, X, L, C, D or M before a full stop, which eSpeak
 would read as a Roman numeral ("no X." -> "no xis."), and an "E" after a
 word, which it would read as the conjunction ("Fórmula E" -> "Fórmula é").
-Initials before a name are spelled ("C. S. Lewis" -> "cê esse Lewis").
+Initials before a name are spelled ("C. S. Lewis" -> "cê ésse Lewis").
 A word in capitals with an accent or a cedilla is a Portuguese word, not an
 acronym ("OPÇÃO", "TÉCNICO"). In text set in capitals (a headline), the
 short words of ``data/short_words.tsv`` are read as words ("ACORDO DE PAZ"
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.tables import read_table
@@ -40,13 +40,13 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 # A lone capital that eSpeak reads as a Roman numeral when a full stop follows
 # ("no X." -> "dez", "vitamina C." -> "cem", "D. Pedro" -> "quinhentos").
 _NUMERAL_LETTER_BEFORE_STOP = re.compile(r"(?<![\w.])[VXLCDM](?=\.(?!\w))")  # not "D.C.": eSpeak spells those
-# Initials before a surname: "C. S. Lewis", "J. R. R. Tolkien" -> "cê esse", "jota erre erre".
+# Initials before a surname: "C. S. Lewis", "J. R. R. Tolkien" -> "cê ésse", "jota erre erre".
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.[ \t\u00a0]+){2,}(?=[A-ZÀ-Ý][a-zà-ÿ])")
 # A capital "E" after a word in mid-sentence is a letter (eSpeak would read the conjunction).
 _LONE_E = re.compile(r"(?<![\w.&'-])E(?![\w&'-]|\.\w)")
 _AFTER_A_WORD = re.compile(r"[^\W\d_][ \t]+$")
-# Mixed-case acronyms of the lexicon (CNPq, UnB, PCdoB) are matched as whole words.
-_WORD = re.compile(r"(?<!\w)[\w&]{2,40}(?!\w)")
+# Mixed-case acronyms of the lexicon (CNPq, UnB, PCdoB, I/O) are matched as whole words.
+_WORDS = (re.compile(r"(?<!\w)[\w&]{1,10}/[\w&]{1,10}(?![\w/])"), re.compile(r"(?<!\w)[\w&]{2,40}(?!\w)"))
 
 _ONSET = r"(?:[bcdfgkptv][rl]|ch|lh|nh|qu|gu|[bcdfghjklmnpqrstvwxz])"
 _NUCLEUS = r"[aeiouy]{1,3}+"
@@ -107,7 +107,7 @@ def pronounceable(word: str) -> bool:
     return len(plain) >= 3 and _SYLLABLES.fullmatch(plain) is not None
 
 
-def _marked(word: str) -> bool:
+def marked(word: str) -> bool:
     """Whether ``word`` has an accent or a cedilla (which acronyms do not)."""
     return any(_base_letter(letter) != letter for letter in word)
 
@@ -128,11 +128,32 @@ def read_acronym(word: str) -> str:
     entry = _lexicon().get(word)
     if entry is None and "-" in word:
         return " ".join(read_acronym(part) for part in word.split("-") if part)
-    if entry == "spell" or (entry is None and not pronounceable(word) and not _marked(word)):
+    if entry == "spell" or (entry is None and not pronounceable(word) and not marked(word)):
         return spell(word)
     if entry == "word" or entry is None:
         return word.lower()  # in capitals, eSpeak spells some words in mid-sentence ("O SUS", "o VAR")
     return entry
+
+
+SPELLED, AS_A_WORD, LEFT_TO_ESPEAK = "spelled", "read as a word", "left to eSpeak"
+"""The doubts an acronym's reading carries (``Hit.doubt``), for the pronunciation review."""
+
+
+GUESSED_WORD_MAX_LETTERS = 6
+"""Longer words in capitals read as words are words ("PREFEITURA"), not acronyms to check."""
+
+
+@lru_cache(maxsize=4096)  # an article names its acronyms again and again
+def guess(word: str) -> str:
+    """How ``word`` (in capitals) is read when no lexicon lists it: ``SPELLED`` or ``AS_A_WORD``, a guess
+    worth an editor's look; "" when a lexicon lists it, when it is certain (two capitals are spelled,
+    a word with an accent is a word) or when it is too long to be an acronym."""
+    parts = [part for part in word.split("-") if len(part) >= 3 and part not in _lexicon() and not marked(part)]
+    if word in _lexicon() or not parts:
+        return ""
+    if any(not pronounceable(part) for part in parts):
+        return SPELLED
+    return AS_A_WORD if any(len(part) <= GUESSED_WORD_MAX_LETTERS for part in parts) else ""
 
 
 def match(text: str, pos: int) -> Hit | None:
@@ -153,19 +174,22 @@ def match(text: str, pos: int) -> Hit | None:
         if not found.group("plural") and word in short_words() and _beside_capitals(text, found.start(), found.end()):
             return Hit(found.end(), word.lower())  # a headline's "DE", "NA": words, not acronyms
         spoken = read_acronym(word)
+        doubt = guess(word)
         if (
             word not in _lexicon()
             and len(word) >= WORD_IN_CAPITALS_MIN_LETTERS
             and _beside_capitals(text, found.start(), found.end())
         ):
             spoken = word.lower()  # a headline's "TECNOLOGIA", "PACTO": words
+            doubt = LEFT_TO_ESPEAK if not pronounceable(word) else ""  # "SBT": eSpeak spells it, or not
         if found.group("plural"):
             entry = _lexicon().get(word + "s")
             spoken = entry if entry and entry not in ("word", "spell") else spoken + "s"
-        return Hit(found.end(), spoken)
-    found = _WORD.match(text, pos)
-    if found:
-        entry = listed_reading(found.group())
-        if entry and not found.group().isupper():
+            doubt = "" if entry else doubt
+        return Hit(found.end(), spoken, doubt)
+    for word in _WORDS:  # "I/O" whole, else "CNPq" of "CNPq/MCTI"
+        found = word.match(text, pos)
+        entry = listed_reading(found.group()) if found else None
+        if entry and (not found.group().isupper() or "/" in found.group()):
             return Hit(found.end(), entry)
     return None

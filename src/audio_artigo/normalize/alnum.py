@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from audio_artigo.normalize.acronyms import listed_reading, pronounceable, read_acronym, spell
+from audio_artigo.normalize.acronyms import guess, listed_reading, pronounceable, read_acronym, spell
 from audio_artigo.normalize.cardinals import decimal, digits, is_digits, number_words
 from audio_artigo.normalize.engine import Hit
 
@@ -25,6 +25,9 @@ _PIECES = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+")
 _THOUSANDS = re.compile(r"(?<![\w.,-])(?P<n>[0-9]{2,3})[kK](?![\w-])")
 # "1M de tokens", "2,5M de usuários": millions (only before "de": "3M" is also a company).
 _MILLIONS = re.compile(r"(?<![\w.,-])(?P<n>[0-9]{1,3})(?:,(?P<fraction>[0-9]{1,2}))?M(?=[ \t]+de\b)")
+_CAPITALS = re.compile(r"[A-Z]{3,}")
+# An acronym and a letter or two before the digits: "YOLOv8", "GPTs4" (a version letter, spelled).
+_ACRONYM_AND_LETTERS = re.compile(r"([A-Z]{2,})([a-z]{1,2})")
 # Variants and versions with dots: "BA.2", "XBB.1.5".
 _DOTTED = re.compile(r"(?<![\w.-])(?P<letters>[A-Z]{1,6})(?P<numbers>(?:\.[0-9]{1,3}){1,4})(?![\w]|\.[0-9])")
 
@@ -47,6 +50,8 @@ def _piece(piece: str) -> str:
         return spell(piece) or piece  # "G7" -> "gê sete", "GPT-4o" -> "... quatro ó"
     if piece.isupper():
         return read_acronym(piece)
+    if found := _ACRONYM_AND_LETTERS.fullmatch(piece):  # "YOLOv8" -> "yolo vê oito"
+        return read_acronym(found.group(1)) + " " + spell(found.group(2))
     if piece.islower() and len(piece) <= 4 and not pronounceable(piece):
         return spell(piece)  # "mp3" -> "eme pê três"
     return piece
@@ -73,4 +78,6 @@ def match(text: str, pos: int) -> Hit | None:
     pieces = _PIECES.findall(token)
     if not any(p[0].isdigit() for p in pieces) or all(p[0].isdigit() for p in pieces):
         return None
-    return Hit(found.end(), " ".join(_piece(p) for p in pieces))
+    acronyms = [run for piece in pieces if not listed_reading(piece) for run in _CAPITALS.findall(piece)]
+    doubt = next((doubt for doubt in map(guess, acronyms) if doubt), "")  # "YOLOv8": YOLO is in no lexicon
+    return Hit(found.end(), " ".join(_piece(p) for p in pieces), doubt)

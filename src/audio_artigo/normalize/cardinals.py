@@ -104,10 +104,14 @@ def cardinal(n: int, feminine: bool = False) -> str:
 
 
 def ordinal(n: int, feminine: bool = False) -> str:
-    """``n`` as an ordinal ("vigésimo primeiro", "terceira")."""
-    if n <= 0 or n > 999_999:
+    """``n`` as an ordinal ("vigésimo primeiro", "terceira", "dois milésimo", "milionésimo")."""
+    if n <= 0 or n > 999_999_999_999:
         return cardinal(n, feminine)
     parts = []
+    for scale, word in ((10**9, "bilionésimo"), (10**6, "milionésimo")):
+        count, n = divmod(n, scale)
+        if count:
+            parts.append(("" if count == 1 else cardinal(count) + " ") + _agree(word, feminine))
     thousands, rest = divmod(n, 1000)
     if thousands:
         count = "" if thousands == 1 else cardinal(thousands) + " "

@@ -1,4 +1,5 @@
-"""Dates: "22/02/2025", "5/3/2024", "1º/12", "2025-02-22", "02/2025", "jan/24", "1 de maio", "Lei 8.666/93", "safra 2023/24",
+"""Dates: "22/02/2025", "5/3/2024", "1º/12", "2025-02-22", "2024/03/15", "21.dez.2018" (Folha's datelines),
+"02/2025", "jan/24", "1 de maio", "Lei 8.666/93", "safra 2023/24",
 periods: "3T24" (third quarter), "1S25" (first half), "2T" (a match's second half).
 
 A day is a cardinal except the first, which is "primeiro" ("1º de maio",
@@ -19,7 +20,10 @@ from audio_artigo.normalize.tables import read_table
 _FULL = re.compile(r"(?<![\w/.,-])(?P<d>[0-9]{1,2})(?P<sep>[/.-])(?P<m>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4}|[0-9]{2})(?![\w/]|[.,-][0-9])")
 # "1º/12", "1º/12/2024": the first of a month, written as an ordinal (never a fraction).
 _FIRST_ORDINAL = re.compile(r"(?<![\w/.,-])0?1[º°](?P<sep>[/.])(?P<m>0?[1-9]|1[0-2])(?:(?P=sep)(?P<y>[0-9]{4}|[0-9]{2}))?(?![\w/]|[.,-][0-9])")
-_ISO = re.compile(r"(?<![\w/.,-])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![\w/-]|[.,][0-9])")
+_ISO = re.compile(
+    r"(?<![\w/.,-])(?P<y>(?:1[89]|2[01])[0-9]{2})(?:-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})|/(?P<sm>[0-9]{1,2})/(?P<sd>[0-9]{1,2}))"
+    r"(?![\w/-]|[.,][0-9])"
+)
 _MONTH_YEAR = re.compile(r"(?<![\w/.,-])(?P<m>0?[1-9]|1[0-2])/(?P<y>(?:19|20)[0-9]{2})(?![\w/]|[.,][0-9])")
 # "Lei 14.133/2021", "Lei 8.666/93": a numbered act of a year (after a
 # label noun, "Lei", "PL", with a thousands dot, the year may have two digits).
@@ -50,6 +54,12 @@ def _month_abbreviations() -> dict[str, int]:
 
 def _abbreviated_month() -> str:
     return "(?i:" + "|".join(_month_abbreviations()) + ")"
+
+
+@cache
+def _dateline() -> re.Pattern[str]:
+    """"21.dez.2018", "3.JAN.2025": a day, a month's abbreviation and a year between dots (Folha's datelines)."""
+    return re.compile(rf"(?<![\w/.,-])(?P<d>[0-9]{{1,2}})\.(?P<m>{_abbreviated_month()})\.(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![\w/-]|[.,][0-9])")
 
 
 @cache
@@ -84,10 +94,15 @@ def _period(number: int, kind: str, year: str | None) -> str:
 def match(text: str, pos: int) -> Hit | None:
     found = _FULL.match(text, pos) or _ISO.match(text, pos)
     if found:
-        day, month = int(found.group("d")), int(found.group("m"))
+        day, month = int(found.group("d") or found.group("sd")), int(found.group("m") or found.group("sm"))
         if valid(day, month):
             return Hit(found.end(), speak_day_month(day, month) + " de " + cardinal(_full_year(found.group("y"))))
         return None
+    found = _dateline().match(text, pos)
+    if found:
+        day, month = int(found.group("d")), _month_abbreviations()[found.group("m").lower()]
+        if valid(day, month):
+            return Hit(found.end(), speak_day_month(day, month) + " de " + cardinal(_full_year(found.group("y"))))
     found = _PERIOD.match(text, pos)
     if found and (found.group("kind") == "T" or found.group("n") in "12"):
         return Hit(found.end(), _period(int(found.group("n")), found.group("kind"), found.group("y")))

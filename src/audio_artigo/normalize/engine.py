@@ -23,19 +23,25 @@ from typing import Callable, Protocol
 
 @dataclass(frozen=True)
 class Reading:
-    """One token the normaliser read: as written, the rule that read it, as spoken."""
+    """One token the normaliser read: as written, the rule that read it, as spoken, and the rule's doubt if any."""
 
     token: str
     rule: str
     spoken: str
+    doubt: str = ""
 
 
 @dataclass(frozen=True)
 class Hit:
-    """What a rule returns: where the token ends and how it is spoken."""
+    """What a rule returns: where the token ends and how it is spoken.
+
+    ``doubt`` says why the reading is a guess worth an editor's look ("digit by
+    digit", "as a fraction"): the rule fell back on it, for want of a better one.
+    """
 
     end: int
     spoken: str
+    doubt: str = ""
 
 
 class UserLexicon(Protocol):
@@ -163,7 +169,7 @@ def _one_pass(text: str, by_kind: dict[str, list[Rule]], trigger: re.Pattern[str
         out.append(text[done:pos])
         out.append(hit.spoken)
         if hit.spoken != text[pos : hit.end]:
-            readings.append(Reading(text[pos : hit.end], rule.name, hit.spoken))
+            readings.append(Reading(text[pos : hit.end], rule.name, hit.spoken, hit.doubt))
         done = search_from = hit.end
     out.append(text[done:])
     return "".join(out), readings

@@ -7,16 +7,24 @@ it is a date when it can be one and either the context says so (after "em",
 "dia", "até"...), or it is no common fraction: "31/1", "15/3", "7/9" are
 dates, "1/4", "2/3", "3/8" are fractions. Fractions read with ordinal denominators up to ten
 ("dois terços"), "avos" above ("sete onze avos").
+
+A whole number and a fraction are one amount, said the way a recipe is read:
+"1 1/2 xícara" -> "uma xícara e meia", "2 1/4 polegadas" -> "duas polegadas e
+um quarto", "3 ½" -> "três e meio". Bigger numbers over a slash are a fraction
+too ("47701/913" -> "... novecentos e treze avos"), except after a label noun
+("processo 47701/913", read with "barra"), and so are three or more numbers
+("2024/13/45") and numbers with leading zeros.
 """
 
 from __future__ import annotations
 
 import re
 
-from audio_artigo.normalize import dates
-from audio_artigo.normalize.cardinals import cardinal
+from audio_artigo.normalize import dates, units
+from audio_artigo.normalize.cardinals import cardinal, number_words
 from audio_artigo.normalize.engine import Hit
-from audio_artigo.normalize.gender import FEMININE, counted_gender
+from audio_artigo.normalize.gender import FEMININE, counted_gender, is_label
+from audio_artigo.normalize.numbers import measure_noun
 
 _SLASH = re.compile(r"(?<![\w/.,])(?P<a>[0-9]{1,3})/(?P<b>[0-9]{1,4})(?![\w/]|[.,][0-9])")
 _OF_AFTER = re.compile(r"[ \t]*,?[ \t]+(?:do|da|dos|das|de)\b")  # "2/3 do orçamento", "ou 1/6, do território"
@@ -36,6 +44,14 @@ _DENOMINATORS = {
 
 # Fractions news writes with digits; "1/6" or "7/9" with no "do/da" after them are dates.
 _COMMON_DENOMINATORS = frozenset({2, 3, 4, 5, 8, 10})
+# "1 1/2", "2 ¾": a whole number, a space, a proper fraction.
+_MIXED = re.compile(
+    r"(?<![\w.,/])(?P<whole>[0-9]{1,3})[ \t\u00a0\u202f](?:(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})|(?P<glyph>[½¼¾⅓⅔⅛]))"
+    r"(?![\w/]|[.,][0-9])"
+)
+_GLYPHS = {"½": (1, 2), "¼": (1, 4), "¾": (3, 4), "⅓": (1, 3), "⅔": (2, 3), "⅛": (1, 8)}
+# Numbers over a slash that _SLASH leaves: "47701/913", "2.345/2", "2024/13/45".
+_SLASHED = re.compile(r"(?<![\w/.,])(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,15})(?:/(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,15})){1,4}(?![\w/]|[.,][0-9])")
 
 
 def speak_fraction(numerator: int, denominator: int, feminine: bool = False) -> str:
@@ -48,10 +64,40 @@ def speak_fraction(numerator: int, denominator: int, feminine: bool = False) -> 
     return cardinal(numerator) + " " + cardinal(denominator) + " avos"
 
 
+def _mixed_number(text: str, found: re.Match[str]) -> Hit | None:
+    """"1 1/2 xícara" -> "uma xícara e meia"; "2 1/4 polegadas"; "1 1/2 kg" -> "um quilo e meio"; "3 ½" -> "três e meio"."""
+    a, b = _GLYPHS[found.group("glyph")] if found.group("glyph") else (int(found.group("a")), int(found.group("b")))
+    if not 0 < a < b or b > 16:
+        return None
+    whole, end = int(found.group("whole")), found.end()
+    unit = units.unit_after(text, end)
+    measure = measure_noun(text, end)
+    if unit is not None:
+        symbol, written = unit
+        singular, plural, feminine = units.describe(symbol)
+        words, end = (singular if whole == 1 else plural), written.end()
+    elif measure is not None:
+        noun, feminine = measure
+        words, end = noun.group("noun"), noun.end()
+    else:
+        words, feminine = "", False  # "três e meio"
+    spoken = " ".join(part for part in (cardinal(whole, feminine), words, "e", speak_fraction(a, b, feminine)) if part)
+    return Hit(end, spoken)
+
+
 def match(text: str, pos: int) -> Hit | None:
+    mixed = _MIXED.match(text, pos)
+    if mixed:
+        return _mixed_number(text, mixed)
     found = _SLASH.match(text, pos)
     if not found:
-        return None
+        slashed = _SLASHED.match(text, pos)
+        if slashed is None:
+            return None
+        numbers = [n.replace(".", "") for n in slashed.group().split("/")]
+        if len(numbers) == 2 and not is_label(text, pos) and not any(n.startswith("0") for n in numbers):
+            return Hit(slashed.end(), speak_fraction(int(numbers[0]), int(numbers[1])), "as a fraction")  # "... novecentos e treze avos"
+        return Hit(slashed.end(), " barra ".join(number_words(n) for n in numbers), "with 'barra'")  # "processo 47701/913"
     a, b = int(found.group("a")), int(found.group("b"))
     if (a, b) == (24, 7):
         return Hit(found.end(), "vinte e quatro por sete")

@@ -29,7 +29,7 @@ SCALE_WORDS = frozenset(
     "milhão milhões bilhão bilhões trilhão trilhões quatrilhão quatrilhões mi bi tri mi. bi. tri.".split()
 )
 # "de 21 a 23 vítimas", "2 ou 3 casas", "2 e 3 vagas", "21-23"
-_RANGE_LINK = re.compile(r"[ \t]*(?:a|e|ou|até|-|–|/)[ \t]*[0-9][0-9.,]*")
+_RANGE_LINK = re.compile(r"[ \t]*(?:a|e|ou|até|-|–|/)[ \t]*[0-9][0-9.,]*(?:[ \u00a0\u202f\u2009\u2007][0-9]{3}(?![0-9]))*")
 # Bounded (words of up to 40 letters, compounds of up to 4): a number may be
 # followed by a "word" as long as the text ("½½½…" is one), looked at again
 # for every number in it.

@@ -1,8 +1,9 @@
 """The user lexicon: words a newsroom wants read its own way, applied before the rules.
 
-A TSV file (``word<TAB>reading`` lines, ``#`` comments) or a TOML file (a
-``[lexicon]`` table, or plain ``word = "reading"`` keys). A reading is spoken
-text, or Piper phonemes in ``[[ ... ]]`` that go to the voice untouched.
+A TSV file (``word<TAB>reading`` lines, ``#`` comments), a TOML file (a
+``[lexicon]`` table, or plain ``word = "reading"`` keys) or a W3C PLS file
+(``.pls`` or ``.xml``: see ``pls.py``). A reading is spoken text, or Piper
+phonemes in ``[[ ... ]]`` that go to the voice untouched.
 A word matches whole, exactly as written; a word written in lower case also
 matches with a capital first letter (at the start of a sentence).
 """
@@ -19,7 +20,8 @@ from audio_artigo.normalize.engine import Hit
 class Lexicon:
     """Words and their readings, matched whole in the text."""
 
-    def __init__(self, entries: dict[str, str]):
+    def __init__(self, entries: dict[str, str], source: Path | None = None):
+        self.source = source  # the file it was read from, if any
         self.entries: dict[str, str] = {}
         for word, reading in entries.items():
             self.entries[word] = reading
@@ -49,22 +51,36 @@ class Lexicon:
         return len(self.entries)
 
 
+PLS_SUFFIXES = (".pls", ".xml")
+
+
 def load_lexicon(path: str | Path) -> Lexicon:
-    """Read a TSV or TOML lexicon; ConfigError naming the file when it cannot be used."""
+    """Read a TSV, TOML or PLS lexicon; ConfigError naming the file when it cannot be used."""
+    return Lexicon(read_entries(path), Path(path))
+
+
+def read_entries(path: str | Path) -> dict[str, str]:
+    """The entries of a lexicon file as written (word -> reading), by its suffix: ``.toml``, ``.pls``/``.xml``, else TSV."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: lexicon file not found") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: lexicon is not UTF-8 text") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a lexicon file") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the lexicon ({exc.strerror or exc})") from None
+    if path.suffix.lower() in PLS_SUFFIXES:
+        from audio_artigo.normalize.pls import read_pls
+
+        return read_pls(path, data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: lexicon is not UTF-8 text") from None
     if path.suffix.lower() == ".toml":
-        entries = _parse_toml(path, text)
-    else:
-        entries = _parse_tsv(path, text)
-    return Lexicon(entries)
+        return _parse_toml(path, text)
+    return _parse_tsv(path, text)
 
 
 def _parse_tsv(path: Path, text: str) -> dict[str, str]:
@@ -96,3 +112,18 @@ def _parse_toml(path: Path, text: str) -> dict[str, str]:
             raise ConfigError(f"{path}: the reading of {word!r} must be a non-empty string")
         entries[word.strip()] = reading.strip()
     return entries
+
+
+def export_lexicon(path: str | Path, format: str = "pls") -> tuple[bytes, int]:
+    """The lexicon file at ``path`` written in ``format`` ("pls": W3C PLS 1.0; "tsv"), and its number of entries."""
+    entries = read_entries(path)
+    if format == "tsv":
+        lines = ["# word\treading (spoken text, or [[piper phonemes]])"]
+        lines += [f"{' '.join(word.split())}\t{' '.join(reading.split())}" for word, reading in entries.items()]
+        return ("\n".join(lines) + "\n").encode("utf-8"), len(entries)
+    from audio_artigo.normalize.pls import write_pls
+
+    try:
+        return write_pls(entries), len(entries)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None

@@ -1,4 +1,4 @@
-"""Ordinals: "1º", "2ª", "3.º", "21ª", "5° colocado" -> "primeiro", "segunda"...
+"""Ordinals: "1º", "2ª", "3.º", "21ª", "5° colocado", "1.000º" -> "primeiro", "segunda"..., "milésimo".
 
 "ª" is feminine, "º" masculine. A degree sign after a number is an ordinal
 only where an ordinal can stand: after an article or preposition that
@@ -14,7 +14,9 @@ import re
 from audio_artigo.normalize.cardinals import ordinal
 from audio_artigo.normalize.engine import Hit
 
-_ORDINAL = re.compile(r"(?<![\w.,])(?P<n>[0-9]{1,6})\.?(?P<mark>ª|[º°](?![ \t]?[CF]\b))(?P<plural>s)?(?!\w)")
+_ORDINAL = re.compile(
+    r"(?<![\w.,])(?P<n>[0-9]{1,3}(?:\.[0-9]{3}){1,3}|[0-9]{1,6})\.?(?P<mark>ª|[º°](?![ \t]?[CF]\b))(?P<plural>s)?(?!\w)"
+)
 _BEFORE_DEGREE_ORDINAL = re.compile(
     r"(?:^|\W)(?:o|os|do|dos|no|nos|ao|aos|pelo|pelos|seu|seus|este|neste|deste|esse|nesse|desse|um)[ \t]+$",
     re.IGNORECASE | re.ASCII,
@@ -42,7 +44,7 @@ def match(text: str, pos: int) -> Hit | None:
         or _BEFORE_DEGREE_ORDINAL.search(text[max(0, pos - 12) : pos])
     ):
         return None
-    spoken = ordinal(int(found.group("n")), feminine=mark == "ª")
+    spoken = ordinal(int(found.group("n").replace(".", "")), feminine=mark == "ª")  # "1.000º": "milésimo"
     if found.group("plural"):
         spoken = " ".join(word + "s" for word in spoken.split(" "))
     return Hit(found.end(), spoken)

@@ -85,15 +85,19 @@ def _is_feminine(symbol: str) -> bool:
     return _units()[symbol.partition("/")[0]][2]
 
 
-def speak(number: Number, symbol: str) -> str:
+def describe(symbol: str) -> tuple[str, str, bool]:
+    """The singular and plural names of the unit ``symbol`` (as ``unit_after`` gives it), and whether it is feminine."""
     units = _units()
     if symbol in units:
-        singular, plural, feminine = units[symbol]
-    else:
-        head, _, per = symbol.partition("/")
-        singular, plural, feminine = units[head]
-        per_singular = units[per][0]
-        singular, plural = f"{singular} por {per_singular}", f"{plural} por {per_singular}"
+        return units[symbol]
+    head, _, per = symbol.partition("/")
+    singular, plural, feminine = units[head]
+    per_singular = units[per][0]
+    return f"{singular} por {per_singular}", f"{plural} por {per_singular}", feminine
+
+
+def speak(number: Number, symbol: str) -> str:
+    singular, plural, feminine = describe(symbol)
     if number.scale and number.scale != "mil":
         return number.spoken() + " de " + plural
     return number.spoken(feminine) + " " + (singular if number.singular() else plural)
@@ -123,14 +127,14 @@ def _range_with_unit(text: str, first: Number) -> Hit | None:
     if not RANGE_DASH.match(text, first.end):
         return None
     second = read_number(text, first.end + 1, glued=True)
-    unit = _unit_after(text, second.end) if second else None
+    unit = unit_after(text, second.end) if second else None
     if unit is None:
         return None
     last = _say(second, *unit, text)
     return Hit(last.end, first.spoken(_is_feminine(unit[0])) + " a " + last.spoken)
 
 
-def _unit_after(text: str, end: int) -> tuple[str, re.Match[str]] | None:
+def unit_after(text: str, end: int) -> tuple[str, re.Match[str]] | None:
     """The unit written at ``end`` (its symbol as listed, and how it is written), if one is."""
     found = _pattern().match(text, end) or _pattern_any_case().match(text, end)
     symbol = _known_symbol(found.group("unit")) if found else None
@@ -140,7 +144,7 @@ def _unit_after(text: str, end: int) -> tuple[str, re.Match[str]] | None:
 def with_unit(text: str, number: Number) -> Hit | None:
     """``number`` and the unit written after it, if one is ("2 milhões de t": after "de" too)."""
     of = _OF.match(text, number.end) if number.scale and number.scale != "mil" else None
-    unit = _unit_after(text, of.end() if of else number.end)
+    unit = unit_after(text, of.end() if of else number.end)
     return None if unit is None else _say(number, *unit, text)
 
 

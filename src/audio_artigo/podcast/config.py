@@ -70,7 +70,7 @@ class PodcastConfig:
     base_url: str = ""
     """The public URL of the output folder; empty means DEFAULT_BASE_URL."""
     lexicon: Path | None = None
-    """The newsroom's own lexicon (TSV or TOML) for the normaliser; ``build --lexicon`` overrides it."""
+    """The newsroom's own lexicon (TSV, TOML or PLS) for the normaliser; ``build --lexicon`` overrides it."""
 
     # The show's frame and sound (see _SHOW_SETTING_HELP).
     intro: str = ""
@@ -139,7 +139,8 @@ _SETTING_HELP = {
     ),
     "lexicon": (
         "The newsroom's own lexicon, relative to this file: a TSV (word<TAB>how to say it,\n"
-        "or word<TAB>[[piper phonemes]]) or TOML file applied before the normaliser's rules.\n"
+        "or word<TAB>[[piper phonemes]]), TOML or W3C PLS (.pls: <alias> or IPA <phoneme>)\n"
+        "file applied before the normaliser's rules.\n"
         "`audio-artigo build --lexicon FILE` overrides it. Leave it empty for none."
     ),
 }
