@@ -53,7 +53,10 @@ CREATE TABLE IF NOT EXISTS episodes (
     chapters_file TEXT NOT NULL,
     transcript_file TEXT NOT NULL,
     size INTEGER NOT NULL,
-    sha256 TEXT NOT NULL
+    sha256 TEXT NOT NULL,
+    link TEXT,                      -- the article's canonical URL (else the URL it was fetched from)
+    image_file TEXT NOT NULL DEFAULT '',   -- its lead image in the folder; '' for the show's cover
+    article_date TEXT               -- the article's own publication date, as it gives it
 );
 CREATE TABLE IF NOT EXISTS used_stems (
     stem TEXT PRIMARY KEY           -- every file-name stem ever published
@@ -80,8 +83,15 @@ dates and digests were never kept; their files stay on disk)."""
 _EPISODE_COLUMNS = (
     "slug", "title", "identity", "source", "description", "author", "duration", "chapters",
     "engine", "voice", "quote_voice", "audio_file", "chapters_file", "transcript_file",
-    "size", "sha256",
+    "size", "sha256", "link", "image_file", "article_date",
 )  # fmt: skip
+
+_ADDED_COLUMNS = {
+    "link": "TEXT",
+    "image_file": "TEXT NOT NULL DEFAULT ''",
+    "article_date": "TEXT",
+}
+"""Columns of ``episodes`` that catalogues written by earlier versions lack: added in place when opened."""
 
 
 @dataclass
@@ -97,6 +107,8 @@ class Version:
     sha256: str
     corrected: bool
     """Its text differs from the version before's: it published a correction."""
+    text_digest: str | None = None
+    """Of the text it reads (``Episode.text_digest``); None for versions recorded before it was kept."""
 
 
 @dataclass
@@ -157,6 +169,10 @@ class Catalogue:
         self._db.row_factory = sqlite3.Row
         with self._db:
             self._db.executescript(_SCHEMA)
+            present = {row["name"] for row in self._db.execute("PRAGMA table_info(episodes)")}
+            for name, declaration in _ADDED_COLUMNS.items():
+                if name not in present:
+                    self._db.execute(f"ALTER TABLE episodes ADD COLUMN {name} {declaration}")
         self._migrate()
 
     def _migrate(self) -> None:
@@ -214,6 +230,7 @@ class Catalogue:
                     size=row["size"],
                     sha256=row["sha256"],
                     corrected=bool(row["corrected"]),
+                    text_digest=row["text_sha256"],
                 )
             )
         return versions
@@ -243,6 +260,8 @@ class Catalogue:
             title=xml_safe(episode.title),
             description=xml_safe(episode.description),
             author=None if episode.author is None else xml_safe(episode.author),
+            link=None if episode.link is None else xml_safe(episode.link),
+            article_date=None if episode.article_date is None else xml_safe(episode.article_date),
             chapters=[replace(chapter, title=xml_safe(chapter.title)) for chapter in episode.chapters],
         )
 
@@ -273,6 +292,7 @@ class Catalogue:
 def _published_episode(row: sqlite3.Row, versions: list[Version]) -> PublishedEpisode:
     values = {name: row[name] for name in _EPISODE_COLUMNS}
     values["chapters"] = [ChapterMark(**mark) for mark in json.loads(row["chapters"])]
+    values["text_digest"] = (versions[-1].text_digest if versions else None) or ""
     return PublishedEpisode(
         episode=Episode(**values),
         guid=row["guid"],
