@@ -73,12 +73,32 @@ CREATE TABLE IF NOT EXISTS versions (
     corrected INTEGER NOT NULL      -- 1: its text differs from the version before's (a correction)
 );
 CREATE INDEX IF NOT EXISTS versions_by_identity ON versions (identity);
+CREATE TABLE IF NOT EXISTS follow_items (  -- what `follow` knows of each feed item (sources/follow.py)
+    feed TEXT NOT NULL,             -- the feed's URL
+    item TEXT NOT NULL,             -- the item's GUID in the feed (else its URL)
+    url TEXT NOT NULL,              -- the article's page
+    identity TEXT,                  -- the episode it became (episodes.identity), once published
+    text_digest TEXT,               -- of the text last published (or found unchanged)
+    etag TEXT,
+    last_modified TEXT,
+    status TEXT NOT NULL,           -- new, corrected, unchanged or failed: the last pass's verdict
+    attempts INTEGER NOT NULL DEFAULT 0,   -- failures in a row
+    next_try TEXT,                  -- ISO 8601 UTC: not fetched again before (backoff after failures)
+    last_error TEXT,
+    checked TEXT NOT NULL,          -- ISO 8601 UTC of the last pass that looked at it
+    PRIMARY KEY (feed, item)
+);
 """
 
 SCHEMA_VERSION = 1
 """PRAGMA user_version of an up-to-date catalogue. 0: from before the versions table
 (each episode's current version is then recorded as its first: the earlier ones'
 dates and digests were never kept; their files stay on disk)."""
+
+FOLLOW_COLUMNS = (
+    "feed", "item", "url", "identity", "text_digest", "etag", "last_modified", "status", "attempts", "next_try",
+    "last_error", "checked",
+)  # fmt: skip
 
 _EPISODE_COLUMNS = (
     "slug", "title", "identity", "source", "description", "author", "duration", "chapters",
@@ -234,6 +254,19 @@ class Catalogue:
                 )
             )
         return versions
+
+    def follow_item(self, feed: str, item: str) -> dict | None:
+        """What ``follow`` recorded of a feed's item (FOLLOW_COLUMNS), or None."""
+        row = self._db.execute("SELECT * FROM follow_items WHERE feed = ? AND item = ?", (feed, item)).fetchone()
+        return {name: row[name] for name in FOLLOW_COLUMNS} if row else None
+
+    def save_follow_item(self, state: dict) -> None:
+        """Record a feed item's state (every FOLLOW_COLUMNS key), in one transaction."""
+        values = {name: state.get(name) for name in FOLLOW_COLUMNS}
+        columns = ", ".join(values)
+        placeholders = ", ".join(f":{name}" for name in values)
+        with self._db:
+            self._db.execute(f"INSERT OR REPLACE INTO follow_items ({columns}) VALUES ({placeholders})", values)
 
     def stem_used(self, stem: str) -> bool:
         return self._db.execute("SELECT 1 FROM used_stems WHERE stem = ?", (stem,)).fetchone() is not None

@@ -11,7 +11,10 @@ Used for pages fetched from a URL and for saved .html files alike. In order:
    ``<meta http-equiv="Content-Type">`` declares, wherever it sits in the
    page (not only in its first 1024 bytes), if the bytes decode in it;
    "iso-8859-1", "latin1" and "ascii" mean windows-1252, as browsers read them;
-4. charset_normalizer's best guess;
+4. charset_normalizer's guess; among its near-equal guesses, windows-1252
+   (the legacy charset of Portuguese, Spanish, French, Italian and English
+   pages), which it otherwise often loses to a Central European code page
+   that decodes the same bytes with "ă" for "ã";
 5. UTF-8 with a replacement character for each bad byte.
 """
 
@@ -25,6 +28,8 @@ _META_CHARSET = re.compile(
     re.IGNORECASE,
 )
 _WINDOWS_1252_ALIASES = {"iso8859-1", "latin-1", "ascii", "us-ascii", "iso-8859-1", "latin1", "l1", "cp819", "iso-ir-100"}
+WESTERN_CHAOS_MARGIN = 0.1
+"""How much more "chaos" (charset_normalizer's measure of mess) windows-1252 may show than the best guess and still be chosen."""
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -89,10 +94,14 @@ def _codec(name: str | None) -> str | None:
 def _guess(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[: 1 << 20]).best()
-    if best is not None and best.encoding:
-        try:
-            return data.decode(best.encoding)
-        except (UnicodeDecodeError, LookupError):
-            pass
+    matches = list(from_bytes(data[: 1 << 20]))
+    if matches:
+        best = matches[0]
+        western = next((m for m in matches if "cp1252" in m.could_be_from_charset and m.chaos <= best.chaos + WESTERN_CHAOS_MARGIN), None)
+        for encoding in ("cp1252" if western else None, best.encoding):
+            if encoding:
+                try:
+                    return data.decode(encoding)
+                except (UnicodeDecodeError, LookupError):
+                    continue
     return data.decode("utf-8", errors="replace")
