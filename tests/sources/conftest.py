@@ -5,6 +5,7 @@ newsroom (tests/sources/newsroom.py) with the pages it serves."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,15 @@ def rss(newsroom: Newsroom, paths: list[str], title: str = "Jornal do Bairro") -
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
         f"<title>{title}</title><link>{newsroom.url('/')}</link><description>Notícias</description>{items}</channel></rss>"
     )
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    """The CLI's environment: no voice installed, the voice repository unreachable."""
+    from tests.pipeline.conftest import UNREACHABLE_REPOSITORY
+
+    env = dict(os.environ)
+    env["AUDIO_ARTIGO_VOICES_DIR"] = str(tmp_path / "voices")
+    env["AUDIO_ARTIGO_VOICES_URL"] = UNREACHABLE_REPOSITORY
+    env.pop("AUDIO_ARTIGO_CACHE_DIR", None)
+    return env
