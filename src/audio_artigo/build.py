@@ -110,7 +110,7 @@ class BuildSession:
         self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> "BuildSession":
-        from audio_artigo.synthesis.pool import Pool
+        from audio_artigo.synthesis.pool import Pool  # numpy: not needed before a build starts (follow's quiet passes)
 
         options = self.options
         out_dir = Path(options.out_dir)

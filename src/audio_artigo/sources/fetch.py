@@ -22,14 +22,22 @@ URL and the cause.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 import urllib.parse
 import zlib
 from dataclasses import dataclass, field
 
-import httpcore
-import httpx
+# httpx imports its own command line (httpx._main, with click, rich and
+# pygments) whenever those are installed, as they are here: 30 of the 50 ms
+# httpx takes to import, a tenth of a `follow` pass where nothing changed.
+# This program never uses it; a None in sys.modules makes that import fail,
+# which httpx expects and handles.
+sys.modules.setdefault("httpx._main", None)
+
+import httpcore  # noqa: E402
+import httpx  # noqa: E402
 
 from audio_artigo import __version__
 from audio_artigo.errors import InputError
