@@ -109,7 +109,7 @@ def _rss_or_atom(data: bytes, url: str, name: str) -> Feed:
         link = entry.get("link") or next((link.get("href") for link in entry.get("links", []) if link.get("href")), None)
         if not link:
             continue
-        absolute = urllib.parse.urljoin(url, str(link).strip())
+        absolute = _absolute(url, str(link))
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         published = datetime.fromtimestamp(calendar.timegm(when), timezone.utc) if when else None
         items.append(FeedItem(absolute, str(entry.get("id") or absolute), str(entry.get("title") or ""), published))
@@ -131,7 +131,7 @@ def _json_feed(data: bytes, url: str, name: str) -> Feed:
         link = entry.get("url") or entry.get("external_url")
         if not isinstance(link, str) or not link.strip():
             continue
-        absolute = urllib.parse.urljoin(url, link.strip())
+        absolute = _absolute(url, link)
         when = _parse_date(entry.get("date_published") or entry.get("date_modified"))
         items.append(FeedItem(absolute, str(entry.get("id") or absolute), str(entry.get("title") or ""), when))
     return Feed(url, "json", items)
@@ -153,7 +153,7 @@ def _sitemap(data: bytes, url: str, name: str, root_name: str) -> Feed:
         location = (fields["loc"].text or "").strip() if "loc" in fields else ""
         if not location:
             continue
-        absolute = urllib.parse.urljoin(url, location)
+        absolute = _absolute(url, location)
         title, when = "", _parse_date(fields["lastmod"].text if "lastmod" in fields else None)
         news = fields.get("news")
         if news is not None and news.tag == f"{{{_SITEMAP_NEWS}}}news":
@@ -167,6 +167,16 @@ def newest_first(feed: Feed) -> Feed:
     if feed.items and all(item.published for item in feed.items):
         feed.items.sort(key=lambda item: item.published, reverse=True)
     return feed
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _absolute(base: str, link: str) -> str:
+    """A relative link made absolute against the feed's URL; a link with a scheme kept as it is
+    (urljoin would turn "file:///etc/passwd" into "file://etc/passwd": the report must show what the feed said)."""
+    link = link.strip()
+    return link if _SCHEME.match(link) else urllib.parse.urljoin(base, link)
 
 
 def _parse_date(text: object) -> datetime | None:
