@@ -16,7 +16,6 @@ import random
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import feedparser
 

@@ -153,8 +153,7 @@ def test_the_episode_carries_the_articles_link_authors_date_and_lead_image(newsr
     article = read_source(newsroom.page("/noticias/chuva.html", page_html("chuva")))
     article.authors = ["Ana Souza", "Bruno Lima"]
     article.published = "2025-03-04T18:20:00-03:00"
-    article.image_url = "/fotos/lead.jpg"  # relative, as pages often give it: made absolute against the page
-    article.image_url = newsroom.url(article.image_url)
+    article.image_url = newsroom.url("/fotos/lead.jpg")
     second = read_source(newsroom.page("/noticias/obras.html", page_html("obras")))
     second.image_url = newsroom.url("/fotos/lead.webp")
     options = BuildOptions(out_dir=tmp_path / "out", voices=VoiceRequest(voice=str(TINY_VOICE), offline=True), workers=1)

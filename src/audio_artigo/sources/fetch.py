@@ -22,6 +22,8 @@ URL and the cause.
 from __future__ import annotations
 
 import contextlib
+import socket
+import ssl
 import sys
 import threading
 import time
@@ -41,7 +43,6 @@ import httpx  # noqa: E402
 
 from audio_artigo import __version__
 from audio_artigo.errors import InputError
-from audio_artigo.sources import is_url  # noqa: F401  (re-exported for the modules that fetch)
 from audio_artigo.sources.limits import FetchLimits, HostPolicy
 
 USER_AGENT = f"audio-artigo/{__version__} (news-to-podcast; +https://pypi.org/project/audio-artigo/)"
@@ -215,9 +216,6 @@ class Fetcher:
         while link is not None and len(chain) < 10:
             chain.append(link)
             link = link.__cause__ or link.__context__
-        import socket
-        import ssl
-
         if any(isinstance(link, socket.gaierror) for link in chain) or "Name or service not known" in str(exc):
             return "host name not found"
         if any(isinstance(link, ConnectionRefusedError) for link in chain) or "Connection refused" in str(exc):
@@ -231,12 +229,6 @@ class Fetcher:
         if isinstance(exc, (httpx.RemoteProtocolError, httpcore.RemoteProtocolError)):
             return f"broken HTTP answer ({exc or 'the server closed the connection'})"
         return f"{type(exc).__name__} ({exc})" if str(exc) else type(exc).__name__
-
-
-def fetch(url: str, limits: FetchLimits | None = None, **options) -> Fetched:
-    """One fetch with a client of its own (see Fetcher.fetch)."""
-    with Fetcher(limits) as fetcher:
-        return fetcher.fetch(url, **options)
 
 
 # -- Content encodings -----------------------------------------------------------------------

@@ -14,7 +14,8 @@ import urllib.parse
 from dataclasses import dataclass
 
 from audio_artigo.model import Article
-from audio_artigo.sources.fetch import Fetched, FetchError, Fetcher, FetchLimits, HostPolicy, is_url
+from audio_artigo.sources import is_url
+from audio_artigo.sources.fetch import Fetched, FetchError, Fetcher, FetchLimits, HostPolicy
 
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 UNLABELLED_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
