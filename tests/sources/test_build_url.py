@@ -235,3 +235,11 @@ def test_an_older_catalogue_gets_the_new_columns_in_place(tmp_path):
     with sqlite3.connect(out / CATALOGUE_NAME) as db:
         columns = {row[1] for row in db.execute("PRAGMA table_info(episodes)")}
     assert {"link", "image_file", "article_date", "text_digest"} <= columns
+
+
+def test_a_relative_canonical_link_is_made_absolute_against_the_page(newsroom):
+    html = page_html("feira").replace("https://jornal.example/noticias/feira", "/noticias/feira-de-livros")
+    url = newsroom.page("/n/123.html", html) + "?utm_source=rss"
+    article = read_source(url + "#topo")
+    assert article.identity == newsroom.url("/noticias/feira-de-livros")
+    assert article.url == url and article.source == url
