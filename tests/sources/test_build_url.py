@@ -234,7 +234,7 @@ def test_an_older_catalogue_gets_the_new_columns_in_place(tmp_path):
     assert listed.episode.title == "Velho" and listed.episode.link is None and listed.episode.image_file == ""
     with sqlite3.connect(out / CATALOGUE_NAME) as db:
         columns = {row[1] for row in db.execute("PRAGMA table_info(episodes)")}
-    assert {"link", "image_file", "article_date", "text_digest"} <= columns
+    assert {"link", "image_file", "article_date"} <= columns
 
 
 def test_a_relative_canonical_link_is_made_absolute_against_the_page(newsroom):
