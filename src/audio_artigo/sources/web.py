@@ -2,9 +2,9 @@
 
 The page's bytes are decoded by ``reader.page_text`` (the charset rules of
 ``charset.py``, the same as for a saved .html file) and read by
-``reader.article_from_text``; this module adds what only fetching knows:
-the URL the page came from, and the page's own relative links (canonical
-URL, lead image) made absolute against it.
+``reader.article_from_text``, given what only fetching knows: the URL the
+page came from (after redirects), against which its relative links
+(canonical URL, lead image) are made absolute.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import urllib.parse
 from dataclasses import dataclass
 
 from audio_artigo.model import Article
-from audio_artigo.sources import is_url
 from audio_artigo.sources.fetch import Fetched, FetchError, Fetcher, FetchLimits, HostPolicy
 
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -52,15 +51,7 @@ def article_from_page(fetched: Fetched, url: str) -> Article:
     name = _name(url)
     address = urllib.parse.urldefrag(fetched.url)[0]
     text = page_text(fetched.body, name, fetched.charset)
-    article = article_from_text(text, "html", name, source=address, default_identity=address)
-    article.url = address
-    if article.identity != address and not is_url(article.identity):
-        article.identity = urllib.parse.urljoin(address, article.identity)  # a relative canonical link
-    if article.canonical_url:
-        article.canonical_url = urllib.parse.urljoin(address, article.canonical_url)
-    if article.image_url:
-        article.image_url = urllib.parse.urljoin(address, article.image_url)
-    return article
+    return article_from_text(text, "html", name, source=address, default_identity=address, url=address)
 
 
 @dataclass(frozen=True)
