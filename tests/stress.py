@@ -56,6 +56,7 @@ CATEGORIES = {
         "tests/robustness/test_crash.py::test_a_build_killed_at_each", "tests/robustness/test_crash.py::test_a_build_killed_by",
     ],
     "build killed at a random moment": ["tests/robustness/test_crash.py::test_a_build_killed_at_random"],
+    "follow killed at a random moment": ["tests/robustness/test_follow_kills.py"],
     "publish killed at a rename": ["tests/podcast/test_publish.py::test_a_crash"],
     "full disk, read-only folder": [
         "tests/robustness/test_disk_full.py", "tests/podcast/test_publish.py::test_a_full_disk",
@@ -80,6 +81,7 @@ CATEGORIES = {
         "tests/robustness/test_hostile_xml.py", "tests/podcast/test_feed.py::test_hostile",
         "tests/podcast/test_feed.py::test_any_text", "tests/normalize/test_pls.py::test_hostile",
     ],
+    "hostile feeds, items and servers": ["tests/robustness/test_hostile_feeds.py", "tests/sources/test_fetch.py"],
 }  # fmt: skip
 
 TEST_FILES = sorted({prefix.split("::")[0] for prefixes in CATEGORIES.values() for prefix in prefixes} | {"tests/robustness"})

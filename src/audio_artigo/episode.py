@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import os
 import re
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,14 +36,13 @@ from audio_artigo.assembly.loudness import LoudnessTarget, db_to_gain, integrate
 from audio_artigo.atomicio import temp_path_for
 from audio_artigo.voices.cast import Cast
 from audio_artigo.errors import InputError, PublishError, SynthesisError
-from audio_artigo.model import ChapterMark, Cue, Episode, StagedEpisode
+from audio_artigo.model import Article, ChapterMark, Cue, Episode, StagedEpisode
 from audio_artigo.normalize import load_lexicon, normalize
 from audio_artigo.podcast import calendar, templates
 from audio_artigo.podcast.catalogue import CATALOGUE_NAME, locked_catalogue
 from audio_artigo.reading import framing
 from audio_artigo.reading.plan import PAUSE_CHAPTER, PAUSE_TITLE, Line, plan
 from audio_artigo.podcast.publish import publish
-from audio_artigo.sources.reader import read_article
 from audio_artigo.reading.segmenter import segment
 from audio_artigo.reading.sentences import split_sentences
 from audio_artigo.synthesis.cache import BrokenEntry, ClipAudio, ClipCache, EncodedClip, key_for
@@ -55,7 +53,7 @@ STICKY_GAIN_TOLERANCE_LU = 0.5
 
 
 def build_episode(
-    article_path: Path,
+    article: Article,
     options,
     config,
     cast: Cast,
@@ -72,7 +70,6 @@ def build_episode(
     assembled without their memory beside it. ``sounds``: the show's jingles
     and music bed, read when the build started (assembly.sounds.read_sounds).
     """
-    article = read_article(article_path)
     script = segment(article, keep_related=options.keep_related)
     lexicon_file = options.lexicon or config.lexicon
     lexicon = load_lexicon(lexicon_file) if lexicon_file else None
@@ -81,10 +78,11 @@ def build_episode(
         return normalize(text, lexicon)
 
     sounds = sounds or {}
-    text_digest = _text_digest(script)
+    text_digest = script.text_digest()
     script, lines, intro_lines = _framed_lines(
-        article_path, article, script, config, spoken, bed="music_bed" in sounds, out_dir=options.out_dir
+        article, script, config, spoken, bed="music_bed" in sounds, out_dir=options.out_dir
     )
+    image_file = _lead_image(article, options, reporter)
 
     rate = cast.sample_rate
     target = LoudnessTarget(config.loudness_lufs, config.true_peak_dbtp)
@@ -113,7 +111,7 @@ def build_episode(
         pool.release_workers()
     chapters, cues, duration = _timeline(lines, clip_keys, runs, encoded, facts, script, rate)
 
-    slug = _slug(article_path.stem) or _slug(script.title) or "episodio"
+    slug = _slug(_file_name_hint(article)) or _slug(script.title) or "episodio"
     staged: list[Path] = []
     try:
         episode = Episode(
@@ -122,12 +120,15 @@ def build_episode(
             identity=article.identity,
             source=str(article.source),
             description=script.lead or script.title,
-            author=framing.byline_name(script.byline) or config.author,
+            author=", ".join(article.authors) or framing.byline_name(script.byline) or config.author,
             duration=duration,
             chapters=chapters,
             engine=cast.engine,
             voice=cast.narrator.name,
             quote_voice=cast.quote.name if cast.quote != cast.narrator else None,
+            link=_page_link(article),
+            image_file=image_file,
+            article_date=article.published,
             text_digest=text_digest,
         )
         audio = temp_path_for(options.out_dir / f"{slug}.mp3")
@@ -146,7 +147,7 @@ def build_episode(
                 path.unlink()
 
 
-def _framed_lines(article_path: Path, article, script, config, spoken, bed: bool, out_dir: Path):
+def _framed_lines(article: Article, script, config, spoken, bed: bool, out_dir: Path):
     """The lines read aloud: the show's spoken intro, the article's, the outro with the disclosure.
 
     Returns the script as read (without the title or byline the intro already
@@ -158,7 +159,7 @@ def _framed_lines(article_path: Path, article, script, config, spoken, bed: bool
     script = framing.without_repeats(script, frame)
     lines = plan(script, spoken, split_sentences)
     if not lines:
-        raise InputError(f"{article_path}: nothing to read aloud")
+        raise InputError(f"{article.url or article.source}: nothing to read aloud")
     # Under a music bed, the pause after the intro is long enough for the bed to fade out in it.
     intro_pause = max(PAUSE_TITLE, show_sounds.BED_FADE_OUT_SECONDS) if bed else PAUSE_TITLE
     intro = framing.frame_line(frame.intro, 0, spoken, split_sentences, intro_pause)
@@ -175,12 +176,6 @@ def _publication_day(article, out_dir: Path, zone: str) -> dt.date:
             listed = catalogue.find(article.identity)
         moment = listed and calendar.local(listed.published, zone)
     return (moment or calendar.local(dt.datetime.now(dt.timezone.utc), zone)).date()
-
-
-def _text_digest(script) -> str:
-    """What the listener hears of the article, as a digest: a new version with another one is a correction."""
-    text = json.dumps(script.to_json(), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 CODEC_PROBES = 4
@@ -426,11 +421,57 @@ def _tag_info(episode: Episode, config, cast: Cast) -> TagInfo:
         title=episode.title,
         artist=episode.author or config.title,
         album=config.title,
-        date=dt.date.today().isoformat(),
+        date=_iso_date(episode.article_date) or dt.date.today().isoformat(),
         language="por",
         source=episode.source,
         made_with=made_with,
+        url=episode.link,
     )
+
+
+def _iso_date(text: str | None) -> str | None:
+    """The YYYY-MM-DD of an ISO 8601 date or date-time (None if it is not one)."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip()[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _page_link(article: Article) -> str | None:
+    """The article's own page: its canonical URL (also its identity when the page names one), else where it was fetched."""
+    candidates = (article.canonical_url, article.identity, article.url)
+    return next((url for url in candidates if url and url.lower().startswith(("http://", "https://"))), None)
+
+
+def _file_name_hint(article: Article) -> str:
+    """What the episode's files are named after: the page's last path segment, or the file's name."""
+    if article.url:
+        path = urllib.parse.urlsplit(article.url).path
+        last = next((part for part in reversed(path.split("/")) if part), "")
+        return last.rsplit(".", 1)[0] if "." in last else last
+    return Path(article.source).stem
+
+
+def _lead_image(article: Article, options, reporter) -> str:
+    """The article's lead image saved in the output folder (its file name), or "" (the show's cover then)."""
+    if not (options.fetch_images and article.image_url and article.image_url.lower().startswith(("http://", "https://"))):
+        return ""
+    from audio_artigo.podcast.site import store_image
+    from audio_artigo.sources.fetch import FetchError, Fetcher
+    from audio_artigo.sources.web import fetch_image
+
+    try:
+        with Fetcher(options.fetch) as fetcher:
+            image = fetch_image(fetcher, article.image_url)
+    except FetchError as exc:
+        reporter.warn(f"lead image {exc}; the episode shows the show's cover")
+        return ""
+    try:
+        return store_image(options.out_dir, image.data, image.suffix)
+    except OSError as exc:
+        raise PublishError(f"cannot write the lead image into {options.out_dir}: {exc.strerror or exc}") from exc
 
 
 def _stage_text(final: Path, text: str, staged: list[Path]) -> Path:

@@ -83,6 +83,13 @@ class Script:
     lead: str = ""
     """The article's first paragraph: the episode description."""
 
+    def text_digest(self) -> str:
+        """A hash of what is read aloud: an article whose digest changed has changed for the listener."""
+        import hashlib
+        import json
+
+        return hashlib.sha256(json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
     def to_json(self) -> dict:
         return {
             "title": self.title,
@@ -135,6 +142,12 @@ class Episode:
     transcript_file: str = ""
     size: int = 0
     sha256: str = ""
+    link: str | None = None
+    """The article's own page: its canonical URL, else the URL it was fetched from."""
+    image_file: str = ""
+    """The article's lead image in the output folder; "" when the show's cover stands for it."""
+    article_date: str | None = None
+    """When the article says it was published (ISO 8601)."""
     text_digest: str = ""
     """SHA-256 of the text read (the script): a new version with another one is a correction."""
 

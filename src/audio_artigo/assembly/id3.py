@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mutagen import MutagenError
-from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, CTOCFlags
+from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, WOAS, CTOCFlags
 
 from audio_artigo.model import ChapterMark
 
@@ -22,6 +22,7 @@ class TagInfo:
     language: str  # ISO 639-2, "por"
     source: str
     made_with: str  # engine and voice
+    url: str | None = None  # the article's page (WOAS: the official audio source webpage)
 
 
 def write_tags(path: Path, info: TagInfo, chapters: list[ChapterMark]) -> None:
@@ -38,6 +39,8 @@ def write_tags(path: Path, info: TagInfo, chapters: list[ChapterMark]) -> None:
     tags.add(TLAN(encoding=3, text=info.language))
     tags.add(COMM(encoding=3, lang="por", desc="source", text=info.source))
     tags.add(TSSE(encoding=3, text=info.made_with))
+    if info.url:
+        tags.add(WOAS(url=info.url))
     element_ids = [f"chp{i}" for i in range(len(chapters))]
     tags.add(
         CTOC(

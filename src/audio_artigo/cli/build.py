@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -10,74 +11,108 @@ import click
 from audio_artigo.cli.reporter import TerminalReporter
 
 
+SHOW_OPTIONS = ("intro", "outro", "disclosure", "intro_audio", "outro_audio", "music_bed", "loudness_lufs", "true_peak_dbtp", "speed")
+"""The options that override podcast.toml's settings for one run."""
+
+
+def build_options(command):
+    """The options of ``build``, which ``follow`` takes too; the command receives them as ``options`` (a BuildOptions).
+
+    The show's settings (intro, outro, jingles, loudness...) come from
+    podcast.toml; the options of the same names override them for this run.
+    """
+    decorators = [
+        click.option("--voice", help="Piper voice for the narration: a name in the voices folder, or a path to an .onnx file. Default: pt_BR-faber-medium."),
+        click.option("--quote-voice", help="Piper voice for quotations (name or path). Default: pt_BR-cadu-medium when available, else the narrator's voice with other speaking settings."),
+        click.option("--speaker", help="Speaker (id or name) of a multi-speaker narrator voice."),
+        click.option("--quote-speaker", help="Speaker (id or name) for quotations in a multi-speaker voice."),
+        click.option("--engine", type=click.Choice(["auto", "piper", "espeak"]), default="auto", show_default=True,
+                     help="auto: Piper, or an eSpeak NG draft when no Piper voice can be had; piper: never fall back; espeak: draft on purpose."),
+        click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Output folder (episodes, feed, page)."),
+        click.option("--workers", type=click.IntRange(min=1), help="Synthesis processes. Default: one per CPU."),
+        click.option("--offline", is_flag=True, help="Never download a voice."),
+        click.option("--repo-url", help="Piper voices repository (mirror) to download from. Default: $AUDIO_ARTIGO_VOICES_URL or the official one."),
+        click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder. Default: OUT/.cache or $AUDIO_ARTIGO_CACHE_DIR."),
+        click.option("--no-cache", is_flag=True, help="Synthesise everything again and keep nothing."),
+        click.option("--keep-related", is_flag=True, help='Read related-link blocks ("Leia também"...) too.'),
+        click.option("--lexicon", type=click.Path(path_type=Path), help="User lexicon (TSV, TOML or PLS .pls): word -> spoken text, [[phonemes]] or IPA."),
+        click.option("--bitrate", type=click.IntRange(min=64, max=160), default=64, show_default=True, help="MP3 bitrate in kbps (mono)."),
+        click.option("--mp3-quality", type=click.IntRange(min=0, max=9), default=5, show_default=True, help="LAME quality: 0 best/slowest, 9 fastest."),
+        click.option("--intro", help='Spoken intro template, e.g. "Você está ouvindo {show}. {title}." ("" for none). Default: podcast.toml\'s intro.'),
+        click.option("--outro", help="Spoken outro template (\"\" for none). Default: podcast.toml's outro."),
+        click.option("--disclosure", help="The synthetic-voice disclosure (\"\" for none). Default: podcast.toml's."),
+        click.option("--intro-audio", metavar="FILE", help="Jingle before the intro (WAV, FLAC, OGG, MP3; \"\" for none). Default: podcast.toml's."),
+        click.option("--outro-audio", metavar="FILE", help="Jingle after the outro (\"\" for none). Default: podcast.toml's."),
+        click.option("--music-bed", metavar="FILE", help="Music under the spoken intro (\"\" for none). Default: podcast.toml's."),
+        click.option("--loudness-lufs", type=float, help="Integrated loudness of the episodes. Default: podcast.toml's, else -16."),
+        click.option("--true-peak-dbtp", type=float, help="Highest true peak of the episodes. Default: podcast.toml's, else -1."),
+        click.option("--speed", type=float, help="The voices' pace (1.1: 10% faster). Default: podcast.toml's, else 1."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+                     help="Seconds a fetch (a page, a feed, an image; redirects included) may take in all."),
+        click.option("--max-size", "max_fetch_size", default="10M", show_default=True,
+                     help="Largest page, feed or image fetched (decoded; K, M, G suffixes)."),
+        click.option("--no-images", is_flag=True, help="Do not fetch the articles' lead images: every episode shows the show's cover."),
+    ]  # fmt: skip
+
+    @functools.wraps(command)
+    def with_options(voice, quote_voice, speaker, quote_speaker, engine, out_dir, workers, offline, repo_url, cache_dir,
+                     no_cache, keep_related, lexicon, bitrate, mp3_quality, timeout, max_fetch_size, no_images, **rest):  # fmt: skip
+        from audio_artigo.build import BuildOptions
+        from audio_artigo.sources.limits import FetchLimits
+        from audio_artigo.voices.cast import VoiceRequest
+
+        options = BuildOptions(
+            out_dir=out_dir,
+            voices=VoiceRequest(
+                voice=voice,
+                quote_voice=quote_voice,
+                engine=engine,
+                offline=offline,
+                repo_url=repo_url,
+                speaker=speaker,
+                quote_speaker=quote_speaker,
+            ),
+            workers=workers,
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+            keep_related=keep_related,
+            lexicon=lexicon,
+            bitrate_kbps=bitrate,
+            mp3_quality=mp3_quality,
+            fetch=FetchLimits(deadline=timeout, max_bytes=parse_size(max_fetch_size)),
+            fetch_images=not no_images,
+            show={name: rest.pop(name) for name in SHOW_OPTIONS},
+        )
+        return command(options=options, **rest)
+
+    for decorator in reversed(decorators):
+        with_options = decorator(with_options)
+    return with_options
+
+
 @click.command()
-@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--voice", help="Piper voice for the narration: a name in the voices folder, or a path to an .onnx file. Default: pt_BR-faber-medium.")
-@click.option("--quote-voice", help="Piper voice for quotations (name or path). Default: pt_BR-cadu-medium when available, else the narrator's voice with other speaking settings.")
-@click.option("--speaker", help="Speaker (id or name) of a multi-speaker narrator voice.")
-@click.option("--quote-speaker", help="Speaker (id or name) for quotations in a multi-speaker voice.")
-@click.option("--engine", type=click.Choice(["auto", "piper", "espeak"]), default="auto", show_default=True,
-              help="auto: Piper, or an eSpeak NG draft when no Piper voice can be had; piper: never fall back; espeak: draft on purpose.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True, help="Output folder (episodes, feed, page).")
-@click.option("--workers", type=click.IntRange(min=1), help="Synthesis processes. Default: one per CPU.")
-@click.option("--offline", is_flag=True, help="Never download a voice.")
-@click.option("--repo-url", help="Piper voices repository (mirror) to download from. Default: $AUDIO_ARTIGO_VOICES_URL or the official one.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder. Default: OUT/.cache or $AUDIO_ARTIGO_CACHE_DIR.")
-@click.option("--no-cache", is_flag=True, help="Synthesise everything again and keep nothing.")
-@click.option("--keep-related", is_flag=True, help='Read related-link blocks ("Leia também"...) too.')
-@click.option("--lexicon", type=click.Path(path_type=Path), help="User lexicon (TSV, TOML or PLS .pls): word -> spoken text, [[phonemes]] or IPA.")
-@click.option("--bitrate", type=click.IntRange(min=64, max=160), default=64, show_default=True, help="MP3 bitrate in kbps (mono).")
-@click.option("--mp3-quality", type=click.IntRange(min=0, max=9), default=5, show_default=True, help="LAME quality: 0 best/slowest, 9 fastest.")
-@click.option("--intro", help='Spoken intro template, e.g. "Você está ouvindo {show}. {title}." ("" for none). Default: podcast.toml\'s intro.')
-@click.option("--outro", help="Spoken outro template (\"\" for none). Default: podcast.toml's outro.")
-@click.option("--disclosure", help="The synthetic-voice disclosure (\"\" for none). Default: podcast.toml's.")
-@click.option("--intro-audio", metavar="FILE", help="Jingle before the intro (WAV, FLAC, OGG, MP3; \"\" for none). Default: podcast.toml's.")
-@click.option("--outro-audio", metavar="FILE", help="Jingle after the outro (\"\" for none). Default: podcast.toml's.")
-@click.option("--music-bed", metavar="FILE", help="Music under the spoken intro (\"\" for none). Default: podcast.toml's.")
-@click.option("--loudness-lufs", type=float, help="Integrated loudness of the episodes. Default: podcast.toml's, else -16.")
-@click.option("--true-peak-dbtp", type=float, help="Highest true peak of the episodes. Default: podcast.toml's, else -1.")
-@click.option("--speed", type=float, help="The voices' pace (1.1: 10% faster). Default: podcast.toml's, else 1.")
-def build(articles, voice, quote_voice, speaker, quote_speaker, engine, out_dir, workers, offline, repo_url,
-          cache_dir, no_cache, keep_related, lexicon, bitrate, mp3_quality, **show):
-    """Build podcast episodes from ARTICLES (.txt, .md or .html) into the output folder.
+@click.argument("articles", nargs=-1, required=True)
+@build_options
+def build(articles, options):
+    """Build podcast episodes from ARTICLES (.txt, .md or .html files, or http(s) URLs of pages) into the output folder.
 
     The show's settings (intro, outro, jingles, loudness...) come from
     podcast.toml; the options of the same names override them for this build.
     """
-    from audio_artigo.build import BuildOptions
     from audio_artigo.build import build as build_episodes
-    from audio_artigo.voices.cast import VoiceRequest
 
-    options = BuildOptions(
-        out_dir=out_dir,
-        voices=VoiceRequest(
-            voice=voice,
-            quote_voice=quote_voice,
-            engine=engine,
-            offline=offline,
-            repo_url=repo_url,
-            speaker=speaker,
-            quote_speaker=quote_speaker,
-        ),
-        workers=workers,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
-        keep_related=keep_related,
-        lexicon=lexicon,
-        bitrate_kbps=bitrate,
-        mp3_quality=mp3_quality,
-        show=show,
-    )
     with TerminalReporter() as reporter:
         episodes = build_episodes(list(articles), options, reporter)
     for episode in episodes:
-        minutes, seconds = divmod(round(episode.duration), 60)
-        path = Path(out_dir) / episode.audio_file
-        voices = episode.voice + (f", quotations by {episode.quote_voice}" if episode.quote_voice else "")
-        click.echo(
-            f"{path}  {minutes}:{seconds:02d}, {len(episode.chapters)} chapters, "
-            f"{episode.size / 1e6:.1f} MB, read by {voices}"
-        )
+        click.echo(describe_episode(options.out_dir, episode))
+
+
+def describe_episode(out_dir: Path, episode) -> str:
+    """``output/slug.mp3  3:05, 4 chapters, 1.5 MB, read by VOICE``."""
+    minutes, seconds = divmod(round(episode.duration), 60)
+    path = Path(out_dir) / episode.audio_file
+    voices = episode.voice + (f", quotations by {episode.quote_voice}" if episode.quote_voice else "")
+    return f"{path}  {minutes}:{seconds:02d}, {len(episode.chapters)} chapters, {episode.size / 1e6:.1f} MB, read by {voices}"
 
 
 @click.group()
@@ -94,11 +129,11 @@ def prune(out_dir, cache_dir, max_size):
     from audio_artigo.synthesis.cache import ClipCache
 
     folder = cache_dir or Path(os.environ.get("AUDIO_ARTIGO_CACHE_DIR") or Path(out_dir) / ".cache")
-    removed, freed = ClipCache(folder).prune(_parse_size(max_size))
+    removed, freed = ClipCache(folder).prune(parse_size(max_size))
     click.echo(f"{folder}: removed {removed} entries, freed {freed / 1e6:.1f} MB")
 
 
-def _parse_size(text: str) -> int:
+def parse_size(text: str) -> int:
     units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
     text = text.strip().upper().removesuffix("B")
     number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "")

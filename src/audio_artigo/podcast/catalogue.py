@@ -53,7 +53,10 @@ CREATE TABLE IF NOT EXISTS episodes (
     chapters_file TEXT NOT NULL,
     transcript_file TEXT NOT NULL,
     size INTEGER NOT NULL,
-    sha256 TEXT NOT NULL
+    sha256 TEXT NOT NULL,
+    link TEXT,                      -- the article's canonical URL (else the URL it was fetched from)
+    image_file TEXT NOT NULL DEFAULT '',   -- its lead image in the folder; '' for the show's cover
+    article_date TEXT               -- the article's own publication date, as it gives it
 );
 CREATE TABLE IF NOT EXISTS used_stems (
     stem TEXT PRIMARY KEY           -- every file-name stem ever published
@@ -70,6 +73,21 @@ CREATE TABLE IF NOT EXISTS versions (
     corrected INTEGER NOT NULL      -- 1: its text differs from the version before's (a correction)
 );
 CREATE INDEX IF NOT EXISTS versions_by_identity ON versions (identity);
+CREATE TABLE IF NOT EXISTS follow_items (  -- what `follow` knows of each feed item (sources/follow.py)
+    feed TEXT NOT NULL,             -- the feed's URL
+    item TEXT NOT NULL,             -- the item's GUID in the feed (else its URL)
+    url TEXT NOT NULL,              -- the article's page
+    identity TEXT,                  -- the episode it became (episodes.identity), once published
+    text_digest TEXT,               -- of the text last published (or found unchanged)
+    etag TEXT,
+    last_modified TEXT,
+    status TEXT NOT NULL,           -- new, corrected, unchanged or failed: the last pass's verdict
+    attempts INTEGER NOT NULL DEFAULT 0,   -- failures in a row
+    next_try TEXT,                  -- ISO 8601 UTC: not fetched again before (backoff after failures)
+    last_error TEXT,
+    checked TEXT NOT NULL,          -- ISO 8601 UTC of the last pass that looked at it
+    PRIMARY KEY (feed, item)
+);
 """
 
 SCHEMA_VERSION = 1
@@ -77,11 +95,23 @@ SCHEMA_VERSION = 1
 (each episode's current version is then recorded as its first: the earlier ones'
 dates and digests were never kept; their files stay on disk)."""
 
+FOLLOW_COLUMNS = (
+    "feed", "item", "url", "identity", "text_digest", "etag", "last_modified", "status", "attempts", "next_try",
+    "last_error", "checked",
+)  # fmt: skip
+
 _EPISODE_COLUMNS = (
     "slug", "title", "identity", "source", "description", "author", "duration", "chapters",
     "engine", "voice", "quote_voice", "audio_file", "chapters_file", "transcript_file",
-    "size", "sha256",
+    "size", "sha256", "link", "image_file", "article_date",
 )  # fmt: skip
+
+_ADDED_COLUMNS = {
+    "link": "TEXT",
+    "image_file": "TEXT NOT NULL DEFAULT ''",
+    "article_date": "TEXT",
+}
+"""Columns of ``episodes`` that catalogues written by earlier versions lack: added in place when opened."""
 
 
 @dataclass
@@ -97,6 +127,8 @@ class Version:
     sha256: str
     corrected: bool
     """Its text differs from the version before's: it published a correction."""
+    text_digest: str | None = None
+    """Of the text it reads (``Episode.text_digest``); None for versions recorded before it was kept."""
 
 
 @dataclass
@@ -157,6 +189,10 @@ class Catalogue:
         self._db.row_factory = sqlite3.Row
         with self._db:
             self._db.executescript(_SCHEMA)
+            present = {row["name"] for row in self._db.execute("PRAGMA table_info(episodes)")}
+            for name, declaration in _ADDED_COLUMNS.items():
+                if name not in present:
+                    self._db.execute(f"ALTER TABLE episodes ADD COLUMN {name} {declaration}")
         self._migrate()
 
     def _migrate(self) -> None:
@@ -214,9 +250,23 @@ class Catalogue:
                     size=row["size"],
                     sha256=row["sha256"],
                     corrected=bool(row["corrected"]),
+                    text_digest=row["text_sha256"],
                 )
             )
         return versions
+
+    def follow_item(self, feed: str, item: str) -> dict | None:
+        """What ``follow`` recorded of a feed's item (FOLLOW_COLUMNS), or None."""
+        row = self._db.execute("SELECT * FROM follow_items WHERE feed = ? AND item = ?", (feed, item)).fetchone()
+        return {name: row[name] for name in FOLLOW_COLUMNS} if row else None
+
+    def save_follow_item(self, state: dict) -> None:
+        """Record a feed item's state (every FOLLOW_COLUMNS key), in one transaction."""
+        values = {name: state.get(name) for name in FOLLOW_COLUMNS}
+        columns = ", ".join(values)
+        placeholders = ", ".join(f":{name}" for name in values)
+        with self._db:
+            self._db.execute(f"INSERT OR REPLACE INTO follow_items ({columns}) VALUES ({placeholders})", values)
 
     def stem_used(self, stem: str) -> bool:
         return self._db.execute("SELECT 1 FROM used_stems WHERE stem = ?", (stem,)).fetchone() is not None
@@ -243,6 +293,8 @@ class Catalogue:
             title=xml_safe(episode.title),
             description=xml_safe(episode.description),
             author=None if episode.author is None else xml_safe(episode.author),
+            link=None if episode.link is None else xml_safe(episode.link),
+            article_date=None if episode.article_date is None else xml_safe(episode.article_date),
             chapters=[replace(chapter, title=xml_safe(chapter.title)) for chapter in episode.chapters],
         )
 
@@ -273,6 +325,7 @@ class Catalogue:
 def _published_episode(row: sqlite3.Row, versions: list[Version]) -> PublishedEpisode:
     values = {name: row[name] for name in _EPISODE_COLUMNS}
     values["chapters"] = [ChapterMark(**mark) for mark in json.loads(row["chapters"])]
+    values["text_digest"] = (versions[-1].text_digest if versions else None) or ""
     return PublishedEpisode(
         episode=Episode(**values),
         guid=row["guid"],

@@ -89,7 +89,7 @@ def render_feed(
         episode = published.episode
         item = add(channel, "item")
         add(item, "title", episode.title)
-        add(item, "link", config.public_url + "#" + site.episode_anchor(published))
+        add(item, "link", episode.link or config.public_url + "#" + site.episode_anchor(published))
         add(item, "description", notes.description(published, config))
         add(item, "guid", published.guid, isPermaLink="false")
         add(item, "pubDate", _rfc2822(published.published))
@@ -97,6 +97,7 @@ def render_feed(
         add(item, "itunes:duration", str(round(episode.duration)))
         if episode.author:
             add(item, "itunes:author", episode.author)
+        add(item, "itunes:image", href=config.url_for(episode.image_file) if episode.image_file else cover_url)
         add(item, "itunes:explicit", "true" if config.explicit else "false")
         add(item, "itunes:episodeType", "full")
         add(item, "podcast:chapters", url=config.url_for(episode.chapters_file), type=CHAPTERS_TYPE)

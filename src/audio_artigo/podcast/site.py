@@ -78,6 +78,18 @@ def write_cover(out_dir: Path, config: PodcastConfig) -> str:
     return name
 
 
+def store_image(out_dir: Path, data: bytes, suffix: str) -> str:
+    """Put an episode's image in ``out_dir`` under a name made from its bytes; returns the name.
+
+    The same image (several articles with one photo, a re-build) is stored
+    once, and a name's bytes never change.
+    """
+    name = f"image-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    if not (Path(out_dir) / name).exists():
+        atomicio.write_bytes(Path(out_dir) / name, data)
+    return name
+
+
 def render_cover(title: str) -> bytes:
     """A square PNG: the show's title in white on dark blue, with a sound-wave mark."""
     from PIL import Image, ImageDraw
@@ -202,12 +214,13 @@ def render_index(config: PodcastConfig, episodes: list[PublishedEpisode], cover_
 def _episode_article(published: PublishedEpisode, config: PodcastConfig, preload: bool):
     episode = published.episode
     parts = [
-        E.H3(episode.title),
+        E.H3(E.A(episode.title, href=episode.link) if episode.link else episode.title),
         E.P(
             E.CLASS("meta"),
             E.TIME(_long_date(published.published), datetime=published.published.isoformat()),
             f" · {_clock(episode.duration)} · {_read_by(episode)}",
         ),
+        *([E.IMG(E.CLASS("art"), src=_href(episode.image_file), alt="", loading="lazy")] if episode.image_file else []),
         E.P(E.CLASS("description"), episode.description),
         *[E.P(E.CLASS("correction"), note) for note in notes.correction_notes(published, config)],
         *([E.P(E.CLASS("disclosure"), config.disclosure)] if config.disclosure else []),

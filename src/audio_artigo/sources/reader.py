@@ -142,6 +142,8 @@ def _read_text(path: Path, name: str) -> str:
         raise InputError(f"{name}: no such file") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise InputError(f"{name}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from None
+    if FORMATS[path.suffix.lower()] == "html":
+        return page_text(data, name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}: UTF-16 text; save it as UTF-8")
     if b"\x00" in data:
@@ -151,6 +153,16 @@ def _read_text(path: Path, name: str) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
     return text
+
+
+def page_text(data: bytes, name: str, declared_charset: str | None = None) -> str:
+    """A web page's bytes (saved or fetched) as text, in whatever charset it is (see charset.py);
+    ``article_from_text`` cleans it."""
+    from audio_artigo.sources.charset import decode_html, looks_binary
+
+    if looks_binary(data):
+        raise InputError(f"{name}: binary content (it contains NUL bytes), not a web page")
+    return decode_html(data, declared_charset)
 
 
 def _clean(text: str) -> str:

@@ -15,6 +15,7 @@ import atexit
 import contextlib
 import importlib
 import os
+import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,6 +212,9 @@ _worker: _Worker | None = None
 
 def _start_worker(cache_folder: str, sample_rate: int, threads: int) -> None:
     global _worker
+    # Ctrl-C reaches the whole process group: the main process decides (a
+    # build stops and lets the workers go; `follow` finishes its article).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = _Worker(cache_folder, sample_rate, threads)
     # When the pool lets a worker go, its results have been sent and its cache
     # entries written: it ends at once, skipping onnxruntime's teardown
