@@ -24,12 +24,14 @@ def test_outline_marks_chapters_paragraphs_and_quotes(safra):
 def test_json_has_exactly_the_documented_shape(vacinacao):
     result = CliRunner().invoke(cli, ["segment", "--json", str(vacinacao)])
     script = json.loads(result.stdout_bytes.decode("utf-8"))
-    assert set(script) == {"title", "chapters"}
+    assert set(script) == {"title", "speakers", "chapters"}
+    assert script["speakers"] == [{"name": "Regiane de Paula", "forms": ["Dra. Regiane de Paula"]}]
     for chapter in script["chapters"]:
         assert set(chapter) == {"title", "paragraphs"}
         for paragraph in chapter["paragraphs"]:
             for segment in paragraph:
-                assert set(segment) == {"kind", "text"} and segment["kind"] in ("narration", "quote")
+                assert segment["kind"] in ("narration", "quote")
+                assert set(segment) == ({"kind", "text", "speaker"} if segment["kind"] == "quote" else {"kind", "text"})
     output = result.stdout_bytes.decode("utf-8")
     assert "vacinação" in output and "\\u" not in output  # UTF-8, not ASCII escapes
 
