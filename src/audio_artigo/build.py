@@ -9,7 +9,7 @@ its time waiting for its voice, and those imports fit in that wait.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -86,7 +86,8 @@ def build(articles: list[Path], options: BuildOptions, reporter: Reporter | None
         raise PublishError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}") from exc
     cache = _open_cache(options, out_dir)
     try:
-        cast = at_speed(choose_cast(options.voices, cache.file_digest, reporter.warn), config.speed)
+        voices = options.voices if options.voices.quote_voices else replace(options.voices, quote_voices=config.quote_voices)
+        cast = at_speed(choose_cast(voices, cache.file_digest, reporter.warn), config.speed)
         workers = max(1, options.workers or available_cpus())
         with Pool(cache, cast.sample_rate, workers, threads_in_process=1 if options.workers == 1 else workers) as pool:
             pool.warm_up([cast.narrator, cast.quote])  # first: the rest overlaps the voices' loading

@@ -13,7 +13,10 @@ from audio_artigo.cli.reporter import TerminalReporter
 @click.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--voice", help="Piper voice for the narration: a name in the voices folder, or a path to an .onnx file. Default: pt_BR-faber-medium.")
-@click.option("--quote-voice", help="Piper voice for quotations (name or path). Default: pt_BR-cadu-medium when available, else the narrator's voice with other speaking settings.")
+@click.option("--quote-voice", "quote_voices", multiple=True,
+              help="Piper voice for quotations (name or path); give it several times for several voices, each speaker of the article "
+                   "getting one of their own (every speaker of a multi-speaker voice counts). Default: quote_voices in podcast.toml, "
+                   "else pt_BR-cadu-medium (and pt_BR-jeff-medium, pt_BR-edresson-low when installed), else the narrator's voice with other speaking settings.")
 @click.option("--speaker", help="Speaker (id or name) of a multi-speaker narrator voice.")
 @click.option("--quote-speaker", help="Speaker (id or name) for quotations in a multi-speaker voice.")
 @click.option("--engine", type=click.Choice(["auto", "piper", "espeak"]), default="auto", show_default=True,
@@ -37,7 +40,7 @@ from audio_artigo.cli.reporter import TerminalReporter
 @click.option("--loudness-lufs", type=float, help="Integrated loudness of the episodes. Default: podcast.toml's, else -16.")
 @click.option("--true-peak-dbtp", type=float, help="Highest true peak of the episodes. Default: podcast.toml's, else -1.")
 @click.option("--speed", type=float, help="The voices' pace (1.1: 10% faster). Default: podcast.toml's, else 1.")
-def build(articles, voice, quote_voice, speaker, quote_speaker, engine, out_dir, workers, offline, repo_url,
+def build(articles, voice, quote_voices, speaker, quote_speaker, engine, out_dir, workers, offline, repo_url,
           cache_dir, no_cache, keep_related, lexicon, bitrate, mp3_quality, **show):
     """Build podcast episodes from ARTICLES (.txt, .md or .html) into the output folder.
 
@@ -52,7 +55,7 @@ def build(articles, voice, quote_voice, speaker, quote_speaker, engine, out_dir,
         out_dir=out_dir,
         voices=VoiceRequest(
             voice=voice,
-            quote_voice=quote_voice,
+            quote_voices=quote_voices,
             engine=engine,
             offline=offline,
             repo_url=repo_url,

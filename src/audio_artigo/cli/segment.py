@@ -12,12 +12,19 @@ import click
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the script as JSON: title, chapters, paragraphs of segments.")
 @click.option("--keep-related", is_flag=True, help='Keep related-link blocks ("Leia também"...).')
-def segment(article: Path, as_json: bool, keep_related: bool) -> None:
-    """Show how ARTICLE will be read: chapters, paragraphs, narration and quotations."""
+@click.option("--quote-voice", "quote_voices", multiple=True,
+              help="An installed Piper voice for quotations (name or path), as for build; several times for several. Shows which voice each speaker gets.")
+@click.option("--voice", help="The narrator's voice (its voice and speaker never read quotations). Default: pt_BR-faber-medium.")
+def segment(article: Path, as_json: bool, keep_related: bool, quote_voices: tuple[str, ...], voice: str | None) -> None:
+    """Show how ARTICLE will be read: chapters, paragraphs, narration and quotations, and who speaks each."""
     from audio_artigo.sources.reader import read_article
     from audio_artigo.reading.segmenter import segment as segment_article
 
     script = segment_article(read_article(article), keep_related=keep_related)
+    if quote_voices:
+        from audio_artigo.voices.cast import VoiceRequest, give_voices, quotation_pool
+
+        give_voices(script, quotation_pool(VoiceRequest(voice=voice, quote_voices=quote_voices)))
     if as_json:
         text = json.dumps(script.to_json(), ensure_ascii=False, indent=2)
     else:
@@ -26,16 +33,24 @@ def segment(article: Path, as_json: bool, keep_related: bool) -> None:
 
 
 def _outline(script) -> str:
-    """Chapters, then one line per segment: "¶" opens a paragraph, "»" marks a quotation."""
+    """Speakers, chapters, then one line per segment: "¶" opens a paragraph,
+    "»" marks a quotation, "[Name]" who speaks it."""
     lines = [script.title]
     if script.byline:
         lines.append(script.byline)
+    if script.speakers:
+        lines += ["", "Speakers:"]
+        for speaker in script.speakers:
+            forms = [form for form in speaker.forms if form != speaker.name]
+            voice = f" -> {speaker.voice}" + (f" (speaker {speaker.voice_speaker})" if speaker.voice_speaker is not None else "") if speaker.voice else ""
+            lines.append(f"  {speaker.name}" + (f" ({', '.join(forms)})" if forms else "") + voice)
     for number, chapter in enumerate(script.chapters, start=1):
         lines += ["", f"Chapter {number}: {chapter.title}"]
         for paragraph in chapter.paragraphs:
             for index, piece in enumerate(paragraph):
                 lead = "  ¶ " if index == 0 else "    "
-                lines.append(lead + ("» " if piece.kind == "quote" else "") + piece.text)
+                quote = f"» [{piece.speaker or '?'}] " if piece.kind == "quote" else ""
+                lines.append(lead + quote + piece.text)
     return "\n".join(lines)
 
 

@@ -102,6 +102,8 @@ _LOWER_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _CLAUSE_END = frozenset(",.;:!?…—–―\"“”«»")
 _AFTER_NAME = frozenset(",.;:!?…)—–―")
 _DASHES = "—―–-"
+# A lower-case verb in the past tense ("ironizou", "resmungou", "encerrou").
+_PAST_TENSE = re.compile(r"[a-zà-ÿ]{2,}(?:ou|eu|iu)(?:-se)?")
 _INDEFINITE = frozenset({"um", "uma", "uns", "umas", "outro", "outra", "outros", "outras"})
 # Between a noun that points back at a quotation and who said it: "A frase acima é da", "A afirmação foi feita pelo".
 _REFERENCE_LINKS = frozenset("acima é foi era feita feito dita dito proferida escrita".split())
@@ -335,8 +337,8 @@ class _Reader:
         while words and (words[-1].casefold() in _NAME_PARTICLES or words[-1].endswith(".")):
             words.pop()  # a trailing initial is a sentence's end ("... disse o time B.")
             ends.pop()
-        if not words:
-            return None
+        if not any(len(word) > 1 and not word.endswith(".") for word in words):
+            return None  # "R$": a letter alone is not a name
         at = ends[-1]
         first = words[0].casefold()
         if not honorific:
@@ -573,26 +575,43 @@ class _Reader:
         found = self.agent_at(at)
         return found[0] if found else None
 
-    def sentence_agent(self) -> _Agent | None:
-        """Who a sentence is about, when it says who speaks or acts: its source,
-        the one a verb of saying names, or its subject."""
+    def _opening(self) -> tuple[int, _Agent | None]:
+        """Where a sentence's subject may start, past what opens it ("Já", "Em
+        nota,", "Procurada,", "Nesta terça (5),"), or the source it opens with."""
         tokens = self.tokens
         start = 0
-        for _ in range(4):  # past what opens the sentence: "Já", "Em nota,", "Procurada,", "Nesta terça (5),"
+        for _ in range(4):
             while start < len(tokens) and tokens[start].low in _FILLERS:
                 start += 1
             source = self.source_at(start)
             if source:
-                return source[0]
+                return start, source[0]
             comma = next((at for at in range(start, min(len(tokens), start + 10)) if tokens[at].text == ","), None)
-            opens_with_phrase = start < len(tokens) and tokens[start].low in _SENTENCE_OPENING_PREPOSITIONS
+            # "Em nota,", "Depois da reunião,", "Questionado sobre falhas,": a phrase before the subject.
+            opening = tokens[start].low if start < len(tokens) else ""
+            opens_with_phrase = opening in _SENTENCE_OPENING_PREPOSITIONS or (
+                opening in _not_names() and opening not in _ARTICLES and opening not in _pronouns()
+            )
             opens_with_word = comma == start + 1 and self.name_at(start) is None and _role_of(tokens[start].low) is None
             if comma is None or not (opens_with_phrase or opens_with_word):
                 break
             start = comma + 1
         source = self.source_at(start)
+        return start, source[0] if source else None
+
+    def has_subject(self) -> bool:
+        """Whether the sentence names what it is about ("um cartaz dizia:"), or
+        leaves it to the one before ("Mais tarde, em nota, afirmou que", "foi curto:")."""
+        start, _ = self._opening()
+        return start < len(self.tokens) and (self.tokens[start].low in _ARTICLES or _capitalised(self.tokens[start]))
+
+    def sentence_agent(self) -> _Agent | None:
+        """Who a sentence is about, when it says who speaks or acts: its source,
+        the one a verb of saying names, or its subject."""
+        tokens = self.tokens
+        start, source = self._opening()
         if source:
-            return source[0]
+            return source
         verb = next((at for at in range(start, len(tokens)) if _is_verb(tokens[at])), None)
         subject = self.agent_at(start)
         if verb is not None:
@@ -948,8 +967,9 @@ class _Attribution:
             if sentences:
                 reader = self._reader(sentences[-1])
                 if self._introduces(reader):
-                    agent = reader.sentence_agent() or _Agent(ZERO)
-                    return self._resolve(agent, p, s, before=len(sentences) - 1)
+                    agent = reader.sentence_agent() or (None if reader.has_subject() else _Agent(ZERO))
+                    # No one, when what introduces it is not someone ("um cartaz dizia:").
+                    return self._resolve(agent, p, s, before=len(sentences) - 1) if agent else None
         if s == 0 and p not in self.continued:
             colon = self._colon_before(p)
             if colon is not None:
@@ -992,6 +1012,10 @@ class _Attribution:
             return None
         if _is_verb(tokens[at]):
             return reader.after_verb(at) or _Agent(ZERO)
+        if _PAST_TENSE.fullmatch(tokens[at].text) and at + 1 < len(tokens):
+            found = reader.agent_at(at + 1)  # a verb the table lacks, then who: "”, encerrou Carlos Souza"
+            if found is not None:
+                return found[0]
         source = reader.source_at(at)
         if source is not None:
             return source[0]
