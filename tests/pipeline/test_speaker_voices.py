@@ -186,3 +186,19 @@ def test_podcast_toml_names_the_pool_and_quote_voice_overrides_it(tmp_path):
     given = VoiceRequest(voice=str(TINY_VOICE), quote_voices=(str(TINY_MULTI_VOICE),), quote_speaker="citacao", offline=True)
     (episode,) = build([article], BuildOptions(out_dir=out, voices=given, workers=1))
     assert episode.quote_voice == "pt_BR-tinymulti-x_low (speaker 1)"  # --quote-voice overrides podcast.toml
+
+
+def test_assigning_voices_in_order_of_first_speech_keeping_neighbours_apart():
+    from audio_artigo.synthesis.voice import VoiceSpec
+    from audio_artigo.voices.cast import assign_voices
+
+    a, b, c = (VoiceSpec(engine="espeak", name=name) for name in "abc")
+    # Three speakers, three voices: in order.
+    assert assign_voices(["Ana", "Rui", "Ana", "Lia"], [a, b, c]) == {"Ana": a, "Rui": b, "Lia": c}
+    # Two voices: Lia speaks only beside Ana, so she gets Rui's voice, not Ana's.
+    assert assign_voices(["Ana", "Rui", "Ana", "Lia", "Ana"], [a, b]) == {"Ana": a, "Rui": b, "Lia": b}
+    # Three people who all speak beside each other cannot be kept apart by two
+    # voices: the voice they would share the fewest times (Lia is beside Ana once, beside Rui twice).
+    assert assign_voices(["Ana", "Rui", "Lia", "Rui", "Lia", "Ana"], [a, b]) == {"Ana": a, "Rui": b, "Lia": a}
+    # One voice reads everyone.
+    assert set(assign_voices(["Ana", "Rui"], [a]).values()) == {a}

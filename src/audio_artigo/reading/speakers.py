@@ -35,8 +35,13 @@ One person is one speaker, whatever form each attribution uses:
   speaker's name, without a form of address (``data/honorifics.tsv``);
 - a description ("o vice-prefeito", "a ministra") is the nearest earlier
   person the article describes so ("Chen Jie, vice-prefeito de Xangai",
-  "o motorista José Almeida"; ``data/roles.tsv``), or, when the article never
-  names them, a speaker of its own called by that description ("o ministro");
+  "o motorista José Almeida"; ``data/roles.tsv``, whose kinds make "a
+  médica" of an infectologist); a bare one in an attribution is first whom
+  the sentence before it is about ("O chanceler Mauro Vieira afirmou... “…”,
+  disse o ministro"), and may be who spoke last when nothing the article says
+  of them contradicts it; when the article never names the person, it is a
+  speaker of its own called by that description ("o ministro"), and "um
+  assessor" always is someone new;
 - a pronoun ("disse ele"; ``data/pronouns.tsv``) is the nearest earlier
   speaker or subject of a sentence who may be so called: "ela" is not someone
   the article calls "o ministro", "Dr." or "Marcos".
@@ -109,7 +114,6 @@ _INDEFINITE = frozenset({"um", "uma", "uns", "umas", "outro", "outra", "outros",
 _REFERENCE_LINKS = frozenset("acima é foi era feita feito dita dito proferida escrita".split())
 _CLAUSE_WORDS = _FILLERS | {"que", "como", "quando", "onde", "se", "ou", "não", "nem", "porque", "pois", "enquanto"}
 _OPENERS = frozenset("\"“«—–―(:")
-_SENTENCE_OPENING_PREPOSITIONS = _PREPOSITIONS | {"durante", "após", "nesta", "neste"}
 _ROLE_PREFIXES = ("vice-", "ex-", "sub-", "co-", "pré-")
 _ROLE_SUFFIXES = {
     "chefe": "chefe", "geral": "geral", "adjunto": "adjunto", "adjunta": "adjunto", "executivo": "executivo",
@@ -262,7 +266,12 @@ class _Name:
 
     @property
     def keys(self) -> frozenset[str]:
-        return frozenset(word.casefold() for word in self.words if word.casefold() not in _NAME_PARTICLES and not word.endswith("."))
+        return _name_keys(self.words)
+
+
+def _name_keys(words: tuple[str, ...]) -> frozenset[str]:
+    """The words that tell a name: not "de", "da", initials."""
+    return frozenset(word.casefold() for word in words if word.casefold() not in _NAME_PARTICLES and not word.endswith("."))
 
 
 @dataclass(frozen=True)
@@ -589,7 +598,7 @@ class _Reader:
             comma = next((at for at in range(start, min(len(tokens), start + 10)) if tokens[at].text == ","), None)
             # "Em nota,", "Depois da reunião,", "Questionado sobre falhas,": a phrase before the subject.
             opening = tokens[start].low if start < len(tokens) else ""
-            opens_with_phrase = opening in _SENTENCE_OPENING_PREPOSITIONS or (
+            opens_with_phrase = opening in _PREPOSITIONS or (
                 opening in _not_names() and opening not in _ARTICLES and opening not in _pronouns()
             )
             opens_with_word = comma == start + 1 and self.name_at(start) is None and _role_of(tokens[start].low) is None
@@ -697,7 +706,7 @@ class _Person:
 
     @property
     def keys(self) -> frozenset[str]:
-        return frozenset(word.casefold() for word in self.words if word.casefold() not in _NAME_PARTICLES and not word.endswith("."))
+        return _name_keys(self.words)
 
     @property
     def name(self) -> str:
@@ -838,8 +847,7 @@ def _same_name(words: tuple[str, ...], known: tuple[str, ...]) -> bool:
     other ("Chen" and "Chen Jie", "Lula" and "Luiz Inácio Lula da Silva"); a
     body's name ("CPI da Petrobras", "Ministério da Saúde") only by its opening words."""
     shorter, longer = sorted((words, known), key=len)
-    keys = lambda form: frozenset(word.casefold() for word in form if word.casefold() not in _NAME_PARTICLES and not word.endswith("."))
-    if not keys(shorter) <= keys(longer):
+    if not _name_keys(shorter) <= _name_keys(longer):
         return False
     if _is_body_name(longer) and len(shorter) < len(longer):
         return [word.casefold() for word in longer[: len(shorter)]] == [word.casefold() for word in shorter]

@@ -168,7 +168,7 @@ def choose_cast(request: VoiceRequest, digest: Callable[[Path], str], warn: Call
             "this episode is a DRAFT, install a voice with `audio-artigo voices download`"
         )
         return Cast(ESPEAK_NARRATOR, ESPEAK_QUOTE, draft=True, others=ESPEAK_QUOTE_OTHERS)
-    narrator = _spec(info, digest, speaker=_speaker_id(info, request.speaker, default=None))
+    narrator = _spec(info, digest, speaker=_speaker_id(info, request.speaker))
     first, *others = _quote_pool(info, narrator, request, digest, warn)
     return Cast(narrator, first, draft=False, others=tuple(others))
 
@@ -186,7 +186,7 @@ def quotation_pool(request: VoiceRequest) -> tuple[VoiceSpec, ...]:
     except VoiceError:
         narrator = VoiceSpec(engine="piper", name="")
     else:
-        narrator = _spec(narrator_info, _path_as_digest, speaker=_speaker_id(narrator_info, request.speaker, default=None))
+        narrator = _spec(narrator_info, _path_as_digest, speaker=_speaker_id(narrator_info, request.speaker))
     return tuple(_pool_of(infos, narrator, request, _path_as_digest))
 
 
@@ -265,7 +265,7 @@ def _pool_of(infos, narrator: VoiceSpec, request: VoiceRequest, digest) -> list[
         if info.num_speakers > 1 and request.quote_speaker is None:
             speakers: list[int | None] = list(range(info.num_speakers))
         else:
-            speakers = [_speaker_id(info, request.quote_speaker, default=None)]
+            speakers = [_speaker_id(info, request.quote_speaker)]
         for speaker in speakers:
             voice = _spec(info, digest, speaker=speaker)
             if (voice.digest, voice.speaker_id) not in sounds:
@@ -286,18 +286,17 @@ def _spec(info, digest, speaker: int | None) -> VoiceSpec:
     )
 
 
-def _speaker_id(info, wanted: str | None, default: int | None, other: bool = False) -> int | None:
-    """A speaker id by number or name; ``other`` picks one different from ``default``."""
+def _speaker_id(info, wanted: str | None) -> int | None:
+    """A speaker id by number or name (the first speaker when none is wanted); None for a single-speaker voice."""
     if info.num_speakers <= 1:
         return None
-    if wanted is not None:
-        if wanted.isdigit() and int(wanted) < info.num_speakers:
-            return int(wanted)
-        if wanted in info.speaker_id_map:
-            return info.speaker_id_map[wanted]
-        raise VoiceError(f"{info.name} has no speaker {wanted!r} (it has {', '.join(info.speaker_id_map) or info.num_speakers})")
-    first = default if default is not None else 0
-    return (first + 1) % info.num_speakers if other else first
+    if wanted is None:
+        return 0
+    if wanted.isdigit() and int(wanted) < info.num_speakers:
+        return int(wanted)
+    if wanted in info.speaker_id_map:
+        return info.speaker_id_map[wanted]
+    raise VoiceError(f"{info.name} has no speaker {wanted!r} (it has {', '.join(info.speaker_id_map) or info.num_speakers})")
 
 
 def _is_path(name: str) -> bool:
