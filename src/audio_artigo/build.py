@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -122,7 +122,10 @@ class BuildSession:
             self.cache = cache = _open_cache(options, out_dir)
             if not options.use_cache:
                 stack.callback(cache.discard)
-            self.cast = at_speed(choose_cast(options.voices, cache.file_digest, self.reporter.warn), self.config.speed)
+            voices = options.voices
+            if not voices.quote_voices:  # --quote-voice replaces the show's quote_voices
+                voices = replace(voices, quote_voices=self.config.quote_voices)
+            self.cast = at_speed(choose_cast(voices, cache.file_digest, self.reporter.warn), self.config.speed)
             workers = max(1, options.workers or available_cpus())
             self.pool = stack.enter_context(
                 Pool(cache, self.cast.sample_rate, workers, threads_in_process=1 if options.workers == 1 else workers)

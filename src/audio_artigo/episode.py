@@ -87,7 +87,7 @@ def build_episode(
     rate = cast.sample_rate
     target = LoudnessTarget(config.loudness_lufs, config.true_peak_dbtp)
     settings = mp3.EncoderSettings(rate, options.bitrate_kbps, options.mp3_quality)
-    codec_record = "codec-" + key_for(cast.narrator.cache_identity(), cast.quote.cache_identity(), settings.key())[:24]
+    codec_record = "codec-" + key_for(cast.narrator.cache_identity(), *(voice.cache_identity() for voice in cast.pool), settings.key())[:24]
     codec_loss = cache.read_record(codec_record).get("loss_db")
     for attempt in range(2):
         prepared = {name: show_sounds.prepare(sound, rate, target.lufs, cache) for name, sound in sounds.items()}
@@ -125,7 +125,7 @@ def build_episode(
             chapters=chapters,
             engine=cast.engine,
             voice=cast.narrator.name,
-            quote_voice=cast.quote.name if cast.quote != cast.narrator else None,
+            quote_voice=cast.quote_label(lines),
             link=_page_link(article),
             image_file=image_file,
             article_date=article.published,
@@ -191,8 +191,7 @@ def _synthesize(lines: list[Line], cast: Cast, cache: ClipCache, pool: Pool, rep
     """
     keys: list[list[str]] = []
     jobs: dict[str, SynthesisJob] = {}
-    for line in lines:
-        voice = cast.quote if line.speaker == "quote" else cast.narrator
+    for line, voice in zip(lines, cast.line_voices(lines)):  # each speaker their voice
         line_keys = [key_for(voice.cache_identity(), str(cast.sample_rate), clip.spoken) for clip in line.clips]
         for key, clip in zip(line_keys, line.clips):
             jobs.setdefault(key, SynthesisJob(key, voice, clip.spoken))
@@ -393,7 +392,7 @@ def _timeline(lines, clip_keys, runs: list[_Run], encoded: list[EncodedClip], fa
         run_start, speech_start = placed[index, 0]
         chapter_starts.setdefault(line.chapter, run_start)
         speech_end = placed[index, len(line.clips) - 1][1] + facts[line_clip_keys[-1]].speech_samples
-        cues.append(Cue(speech_start / rate, speech_end / rate, line.speaker, line.text))
+        cues.append(Cue(speech_start / rate, speech_end / rate, line.speaker, line.text, line.person))
     starts = sorted(chapter_starts.items())
     chapters = []
     for number, (chapter_index, start) in enumerate(starts):

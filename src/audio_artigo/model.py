@@ -66,6 +66,28 @@ class Segment:
 
 
 @dataclass
+class Speaker:
+    """A person (or body) quoted in the article: one speaker whatever form of the name each attribution uses."""
+
+    name: str
+    """The fullest name the article gives ("Chen Jie"), or its description when it gives none ("o ministro")."""
+    forms: list[str] = field(default_factory=list)
+    """Every form that refers to them, as written: "Chen Jie", "Chen", "o vice-prefeito"."""
+    voice: str | None = None
+    """The voice that reads their quotations, once one is chosen (``segment --quote-voice``)."""
+    voice_speaker: int | None = None
+    """The speaker id within that voice, for a multi-speaker voice."""
+
+    def to_json(self) -> dict:
+        data: dict = {"name": self.name, "forms": list(self.forms)}
+        if self.voice is not None:
+            data["voice"] = self.voice
+            if self.voice_speaker is not None:
+                data["voice_speaker"] = self.voice_speaker
+        return data
+
+
+@dataclass
 class Chapter:
     """A chapter of the episode: its title and its paragraphs of segments."""
 
@@ -82,6 +104,8 @@ class Script:
     byline: str | None = None
     lead: str = ""
     """The article's first paragraph: the episode description."""
+    speakers: list[Speaker] = field(default_factory=list)
+    """Who is quoted, in the order they first speak."""
 
     def text_digest(self) -> str:
         """A hash of what is read aloud: an article whose digest changed has changed for the listener."""
@@ -93,14 +117,22 @@ class Script:
     def to_json(self) -> dict:
         return {
             "title": self.title,
+            "speakers": [speaker.to_json() for speaker in self.speakers],
             "chapters": [
                 {
                     "title": c.title,
-                    "paragraphs": [[{"kind": s.kind, "text": s.text} for s in p] for p in c.paragraphs],
+                    "paragraphs": [[_segment_json(s) for s in p] for p in c.paragraphs],
                 }
                 for c in self.chapters
             ],
         }
+
+
+def _segment_json(segment: Segment) -> dict:
+    """A narration segment: kind and text; a quotation also says who speaks (null when the article does not say)."""
+    if segment.kind == "quote":
+        return {"kind": segment.kind, "text": segment.text, "speaker": segment.speaker}
+    return {"kind": segment.kind, "text": segment.text}
 
 
 @dataclass
@@ -120,6 +152,8 @@ class Cue:
     end: float
     speaker: SegmentKind
     text: str
+    name: str | None = None
+    """Who is quoted, for a quotation whose speaker the article names."""
 
 
 @dataclass

@@ -28,7 +28,7 @@ from tests.reading.conftest import DATA as READING_DATA
 ARTICLE = EXAMPLES / "ia-xangai.txt"
 DATA = Path(__file__).parent / "data"
 
-VTT_CUE = re.compile(r"(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)\n<v (Narração|Citação)>(.+)")
+VTT_CUE = re.compile(r"(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)\n<v ([^>]+)>(.+)")
 
 
 def seconds(h, m, s, ms):
@@ -118,7 +118,7 @@ def test_transcript_cues_cover_the_audio_in_order_with_speakers(built):
     assert all(start < end for start, end, _, _ in cues)
     assert all(a[1] <= b[0] for a, b in zip(cues, cues[1:]))
     assert cues[0][0] < 0.5 and duration - 3 < cues[-1][1] <= duration
-    assert {speaker for _, _, speaker, _ in cues} == {"Narração", "Citação"}
+    assert {speaker for _, _, speaker, _ in cues} == {"Narração", "Chen Jie", "Xiong Jijun", "Andrew Aitken", "Jiang Daxin"}
     assert cues[0][3] == "IA permanece um dos principais setores de Xangai"
     # The related links at the end are not read.
     assert not any("Ver também" in text for *_, text in cues)
@@ -230,7 +230,7 @@ def test_quotations_are_read_by_the_second_speaker_of_a_multi_speaker_voice(tmp_
     assert any(speaker == 0 and "disse o coordenador" in text for text, speaker in speakers.items())
     cues = read_cues(tmp_path / "out" / episode.transcript_file)
     # ... and the narrator ends with the show's disclosure.
-    assert [speaker for *_, speaker, _ in cues] == ["Narração", "Narração", "Citação", "Narração", "Narração"]
+    assert [speaker for *_, speaker, _ in cues] == ["Narração", "Narração", "o coordenador", "Narração", "Narração"]
 
 
 def test_espeak_engine_on_request(tmp_path, cli_env):
@@ -328,9 +328,9 @@ def test_a_markdown_article_gets_one_chapter_per_section_plus_the_opening(tmp_pa
         "Clima ajudou no Centro-Oeste",
         "Exportações e logística",
     ]
-    quotes = [text for *_, speaker, text in read_cues(vtt) if speaker == "Citação"]
-    assert any(text.startswith("Foi a melhor janela") for text in quotes)
-    assert any(text.startswith("Sem a Ferrogrão") for text in quotes)
+    quotes = {text: speaker for *_, speaker, text in read_cues(vtt) if speaker != "Narração"}
+    assert any(text.startswith("Foi a melhor janela") and speaker == "Lucas Costa Beber" for text, speaker in quotes.items())
+    assert any(text.startswith("Sem a Ferrogrão") and speaker == "Sérgio Mendes" for text, speaker in quotes.items())
     assert "Leia também" not in vtt.read_text(encoding="utf-8")
 
 
@@ -341,7 +341,7 @@ def test_a_news_page_is_read_without_its_navigation_aside_or_footer(tmp_path, cl
     for clutter in ("Início", "Saúde |", "Mais lidas", "Dólar fecha", "Todos os direitos reservados", "Jornal Exemplo"):
         assert clutter not in transcript
     assert "Campanha de vacinação contra a gripe é ampliada" in transcript
-    assert "<v Citação>A vacina é segura" in transcript
+    assert "<v Regiane de Paula>A vacina é segura" in transcript
     assert len(ID3(mp3).getall("CHAP")) == 3
 
 
@@ -351,9 +351,9 @@ def test_quotations_are_read_by_the_quote_voice_when_one_is_given(tmp_path, pipe
 
     article = tmp_path / "fala.txt"
     article.write_text("Fala\n\n“Não vamos recuar”, disse a ministra.\n", encoding="utf-8")
-    request = VoiceRequest(voice=str(TINY_VOICE), quote_voice=str(TINY_MULTI_VOICE), offline=True)
+    request = VoiceRequest(voice=str(TINY_VOICE), quote_voices=(str(TINY_MULTI_VOICE),), offline=True)
     (episode,) = build([article], BuildOptions(out_dir=tmp_path / "out", voices=request, workers=1, use_cache=False))
     models = {text: spec.model for text, spec in piper_calls}
     assert models["Não vamos recuar"] == str(TINY_MULTI_VOICE.resolve())
     assert models["disse a ministra."] == str(TINY_VOICE.resolve())
-    assert episode.quote_voice == "pt_BR-tinymulti-x_low"
+    assert episode.quote_voice == "pt_BR-tinymulti-x_low (speaker 0)"  # the first voice of its pool

@@ -307,9 +307,9 @@ def test_speed_is_the_pace_of_the_narrator_and_of_quotations(tmp_path, piper_cal
         )
         build([article], options)
         cues = read_cues(out / "fala.vtt")
-        spoken[speed] = {speaker: sum(end - start for start, end, who, _ in cues if who == speaker) for speaker in ("Narração", "Citação")}
+        spoken[speed] = {speaker: sum(end - start for start, end, who, _ in cues if who == speaker) for speaker in ("Narração", "a ministra")}
     assert {spec.speed for _, spec in piper_calls} == {1.0, 2.0}
-    for speaker in ("Narração", "Citação"):
+    for speaker in ("Narração", "a ministra"):
         # Not quite half: a phoneme lasts at least one frame of the voice's, whatever the pace.
         assert 0.4 < spoken["2"][speaker] / spoken["1"][speaker] < 0.8, speaker
 

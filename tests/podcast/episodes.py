@@ -7,7 +7,6 @@ and a WebVTT transcript, written as temporary files in the output folder.
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
@@ -17,8 +16,9 @@ from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
 from mutagen.mp3 import MP3
 
 from audio_artigo.atomicio import temp_path_for
-from audio_artigo.model import ChapterMark, Episode, StagedEpisode
+from audio_artigo.model import ChapterMark, Cue, Episode, StagedEpisode
 from audio_artigo.podcast.config import xml_safe
+from audio_artigo.podcast.transcript import webvtt
 
 SAMPLE_RATE = 22050
 
@@ -55,7 +55,9 @@ def stage_episode(
     seconds: float = 3.0,
     seed: int = 0,
     author: str | None = "Redação",
+    speakers: tuple[str | None, ...] = (),
 ) -> StagedEpisode:
+    """``speakers``: who speaks each cue of the transcript (one per chapter), None for the narrator."""
     slug = slug or identity
     audio = temp_path_for(out_dir / f"{slug}.mp3")
     audio.write_bytes(encode_mp3(seconds, seed))
@@ -94,11 +96,12 @@ def stage_episode(
         encoding="utf-8",
     )
     transcript = temp_path_for(out_dir / f"{slug}.vtt")
-    cues = "".join(
-        f"\n{_vtt_time(m.start)} --> {_vtt_time(m.end)}\n<v Narrador>{html.escape(xml_safe(m.title))}: frase {i + 1}.\n"
-        for i, m in enumerate(marks)
-    )
-    transcript.write_text("WEBVTT\n" + cues, encoding="utf-8")
+    speakers = speakers or (None,) * len(marks)
+    cues = [
+        Cue(m.start, m.end, "quote" if speaker else "narration", f"{xml_safe(m.title)}: frase {i + 1}.", speaker)
+        for i, (m, speaker) in enumerate(zip(marks, speakers))
+    ]
+    transcript.write_text(webvtt(cues), encoding="utf-8")
 
     episode = Episode(
         slug=slug,
@@ -114,9 +117,3 @@ def stage_episode(
     )
     return StagedEpisode(episode=episode, audio=audio, chapters_json=chapters_json, transcript=transcript)
 
-
-def _vtt_time(seconds: float) -> str:
-    milliseconds = round(seconds * 1000)
-    minutes, rest = divmod(milliseconds, 60_000)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"

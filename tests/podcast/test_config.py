@@ -73,6 +73,9 @@ def test_invalid_toml_names_the_file_and_the_line(out_dir):
         ('base_url = "example.org/podcast"', "must be an http:// or https:// address"),
         ('base_url = "https://example.org/?x=1"', "must be an http:// or https:// address"),
         ('cover = "missing.png"', "does not exist"),
+        ('quote_voices = "pt_BR-cadu-medium"', "quote_voices must be a list of quoted strings"),
+        ("quote_voices = [1, 2]", "quote_voices must be a list of voice names or paths"),
+        ('quote_voices = ["pt_BR-cadu-medium", " "]', "quote_voices must be a list of voice names or paths"),
     ],
 )
 def test_invalid_settings_are_config_errors_naming_the_file(out_dir, text, message):
@@ -81,6 +84,15 @@ def test_invalid_settings_are_config_errors_naming_the_file(out_dir, text, messa
     with pytest.raises(ConfigError, match=message) as error:
         read_config(path)
     assert str(path) in str(error.value)
+
+
+def test_quote_voices_are_names_or_paths_from_the_files_folder(out_dir):
+    path = out_dir / "podcast.toml"
+    path.write_text('quote_voices = ["pt_BR-cadu-medium", "vozes/minha.onnx", "pt_BR-jeff-medium"]\n', encoding="utf-8")
+    assert read_config(path).quote_voices == ("pt_BR-cadu-medium", str((out_dir / "vozes" / "minha.onnx").resolve()), "pt_BR-jeff-medium")
+    write_default_config(path, quote_voices=["pt_BR-jeff-medium", "pt_BR-edresson-low"])
+    assert "quote_voices = [\"pt_BR-jeff-medium\", \"pt_BR-edresson-low\"]" in path.read_text(encoding="utf-8")
+    assert read_config(path).quote_voices == ("pt_BR-jeff-medium", "pt_BR-edresson-low")
 
 
 def test_base_url_gets_its_trailing_slash(out_dir):

@@ -32,6 +32,7 @@ def show(tmp_path_factory):
         stage_episode(
             folder, "artigo-b", title="Chuva & <alagamentos>", seconds=6.0, seed=2,
             chapter_titles=("Abertura", "Alagamentos", "Previsão", "Serviço"),
+            speakers=(None, "Anderson Pomini", "Anderson Pomini", "Ana <Sá> & Filhos"),
         ),  # fmt: skip
         config,
     )
@@ -110,6 +111,24 @@ def test_opening_the_transcript_shows_its_lines_from_the_vtt(browser_page):
     assert [line.strip() for line in lines] == [
         "Abertura: frase 1.", "Alagamentos: frase 2.", "Previsão: frase 3.", "Serviço: frase 4.",
     ]  # fmt: skip
+    assert errors == []
+
+
+def test_the_transcript_shows_who_speaks_each_quotation(browser_page):
+    page, errors = browser_page
+    episode = page.locator(".episode").first
+    if not episode.locator(".transcript").evaluate("details => details.open"):  # another test may have opened it
+        episode.locator(".transcript summary").click()
+    episode.locator(".cues .cue").first.wait_for(timeout=15_000)
+    turns = episode.locator(".cues .turn")
+    # One paragraph per turn; a quoted speaker's opens with their name (once for both of
+    # Anderson Pomini's lines), the narrator's has none.
+    assert turns.count() == 3
+    assert [turns.nth(number).locator(".speaker").all_inner_texts() for number in range(3)] == [
+        [], ["Anderson Pomini:"], ["Ana <Sá> & Filhos:"],
+    ]  # fmt: skip
+    assert [line.strip() for line in turns.nth(1).locator(".cue").all_inner_texts()] == ["Alagamentos: frase 2.", "Previsão: frase 3."]
+    assert "Anderson Pomini:" in turns.nth(1).inner_text()
     assert errors == []
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from audio_artigo.reading.clutter import remove_clutter
+from audio_artigo.reading.interview import find_turns
 from audio_artigo.model import Article, Script
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -41,12 +42,24 @@ def script_words(script: Script) -> list[str]:
 
 
 def expected_words(article: Article, keep_related: bool = False) -> list[str]:
-    """The words the script must read, in order: title, byline, then the body without its clutter."""
+    """The words the script must read, in order: title, byline, then the body without its clutter.
+
+    An interview's labels are the one exception: a speaker's label is read
+    before their first answer only, and the interviewer's ("P:", "Folha —") never.
+    """
     expected = words(article.title) + words(article.byline or "")
-    for section in remove_clutter(article.sections, keep_related=keep_related):
+    sections = remove_clutter(article.sections, keep_related=keep_related)
+    turns = find_turns([block for section in sections for block in section.blocks], article.title, article.site_name)
+    index = 0
+    for section in sections:
         expected += words(section.title or "")
         for block in section.blocks:
-            expected += words(block.text)
+            turn = turns.get(index)
+            if turn is None:
+                expected += words(block.text)
+            else:
+                expected += (words(turn.label) if turn.read_label else []) + words(turn.text)
+            index += 1
     return expected
 
 

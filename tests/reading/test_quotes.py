@@ -82,3 +82,16 @@ def test_a_heading_ends_a_quotation_because_each_section_is_segmented_apart():
     # quote_paragraphs is given one section's blocks: the chain cannot close here.
     paragraphs = quote_paragraphs([Block("paragraph", "Ele disse: “Vamos ampliar a rede agora.")])
     assert render(paragraphs[0].segments) == "[N] Ele disse: “Vamos ampliar a rede agora."
+
+
+def test_a_short_dash_line_right_after_a_block_quotation_says_who_said_it():
+    blocks = [
+        Block("blockquote", "“O desafio agora é a produtividade.”"),
+        Block("paragraph", "— Bruno Ottoni, pesquisador do iDados"),
+        Block("paragraph", "— Não sei — disse o vizinho."),
+    ]
+    assert [render(paragraph.segments) for paragraph in quote_paragraphs(blocks)] == [
+        "[Q] O desafio agora é a produtividade.",
+        "[N] — Bruno Ottoni, pesquisador do iDados",
+        "[Q] Não sei | [N] disse o vizinho.",
+    ]

@@ -73,6 +73,10 @@ PATTERNS = {
     "mixed unbalanced marks": lambda size: "“ab” «c\" »" * (size // 10),
     "straight marks": lambda size: '"a ' * (size // 3),
     "dialogue dashes": lambda size: "— " + " — a" * (size // 4),
+    "dashes after sentence ends": lambda size: "a. — b — c" * (size // 10),
+    "attributions": lambda size: "“a”, disse o ministro da Fazenda, Ana Lima. “b”, completou ela. " * (size // 64),
+    "names and roles": lambda size: "O presidente da APS, Anderson Pomini, e a ministra Ana Sá de Paula Lima, " * (size // 73),
+    "colons and pronouns": lambda size: "Ele cobrou: “x” Ela disse que “y” Segundo ele, “z” " * (size // 48),
     "unclosed credits": lambda size: "(Foto:" * (size // 6),
     "open brackets": lambda size: "(" * size,
 }
@@ -81,6 +85,21 @@ PATTERNS = {
 @pytest.mark.parametrize("make", PATTERNS.values(), ids=PATTERNS.keys())
 def test_segmenting_and_splitting_grow_linearly(make):
     assert_linear(read_everything, make, 100_000)
+
+
+def test_many_paragraphs_of_quotations_and_interview_turns_grow_linearly():
+    def article(count: int) -> Article:
+        blocks = []
+        for number in range(count // 4):
+            blocks += [
+                Block("paragraph", f"P: Pergunta {number}?"),
+                Block("paragraph", f"R: Resposta {number}."),
+                Block("paragraph", f"“Fala {number}”, disse o ministro Rui Lima{number % 7}."),
+                Block("paragraph", "— Sim — respondeu ela."),
+            ]
+        return Article("Título", [Section(None, blocks)], "x", "x")
+
+    assert_linear(segment, article, 4_000)
 
 
 def test_100000_quote_marks():

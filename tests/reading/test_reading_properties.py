@@ -3,7 +3,9 @@ surrogates, HTML and Markdown fragments, quotation marks, long tokens):
 
 - reading any file gives an Article or an InputError, never another exception;
 - segmenting any Article loses no word: the words of the title, byline,
-  headings and blocks (after clutter removal) come out in order, all of them;
+  headings and blocks (after clutter removal) come out in order, all of them
+  (an interview's labels are read once per speaker, see conftest.expected_words),
+  and every quotation's speaker is one of the script's speakers;
 - the sentence splitter gives the text back, modulo white space.
 """
 
@@ -41,6 +43,9 @@ FRAGMENTS = [
     # clutter, bylines, speech
     "Ver também", "Leia também:", "Foto: ", "(Foto: X)", "Compartilhe", "Publicidade", "Por Fulana de Tal",
     "disse", ", disse Chen.", "afirmou:", "ção", "É",
+    # interviews, speakers and their attributions
+    "P: ", "R: ", "Eugênio: ", "Folha — ", "Prof. Carlos: ", "segundo o ministro", "disse ele", "— contou o motorista",
+    ". — ", "'forno'", "Sant'Ana", "A frase, do presidente", "de acordo com", ", que reforçou:",
 ]  # fmt: skip
 
 any_character = st.characters(exclude_categories=())
@@ -92,12 +97,15 @@ def test_reading_anything_gives_an_article_or_an_input_error(scratch, content, s
 def test_segmenting_any_article_loses_no_word(article, keep_related):
     script = segment(article, keep_related=keep_related)
     assert script_words(script) == expected_words(article, keep_related)
+    names = [speaker.name for speaker in script.speakers]
+    assert len(names) == len(set(names))
     for chapter in script.chapters:
         for paragraph in chapter.paragraphs:
             assert paragraph
             for piece in paragraph:
                 assert piece.kind in ("narration", "quote")
                 assert words(piece.text) and piece.text == piece.text.strip()
+                assert piece.speaker is None or (piece.kind == "quote" and piece.speaker in names)
 
 
 @settings(max_examples=800, deadline=None)

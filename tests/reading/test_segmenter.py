@@ -36,7 +36,7 @@ def narration_of(script_json: dict) -> str:
 
 def test_acceptance_1_safra_recorde(safra):
     script = segment_json(safra)
-    assert set(script) == {"title", "chapters"}
+    assert set(script) == {"title", "speakers", "chapters"}
     assert script["title"] == "Safra de grãos deve bater recorde e movimentar R$ 1,2 trilhão em 2025"
     assert [chapter["title"] for chapter in script["chapters"]] == [script["title"], "Clima ajudou no Centro-Oeste", "Exportações e logística"]
     assert quotes_of(script) == [

@@ -104,3 +104,14 @@ def test_the_bench_voice_through_a_local_mirror(repository, voices_folder, share
     assert run.returncode == 0, run.stderr
     verify = audio_artigo("voices", "verify", voices_folder=voices_folder)
     assert verify.returncode == 0 and verify.stdout.startswith(f"ok      {BENCH}")
+
+
+def test_download_without_names_gets_the_whole_default_cast(repository, tiny_voice, tiny_multi_voice, voices_folder):
+    for name in ("pt_BR-faber-medium", "pt_BR-cadu-medium", "pt_BR-jeff-medium"):
+        repository.add_voice(tiny_voice, name)
+    repository.add_voice(tiny_multi_voice, "pt_BR-edresson-low")
+    run = audio_artigo("voices", "download", voices_folder=voices_folder, repo_url=repository.url)
+    assert run.returncode == 0, run.stderr
+    cast = ["pt_BR-faber-medium", "pt_BR-cadu-medium", "pt_BR-jeff-medium", "pt_BR-edresson-low"]
+    assert [line.split(":")[0] for line in run.stdout.splitlines()] == cast
+    assert sorted(path.name for path in voices_folder.glob("*.onnx")) == sorted(f"{name}.onnx" for name in cast)

@@ -23,7 +23,10 @@ def build_options(command):
     """
     decorators = [
         click.option("--voice", help="Piper voice for the narration: a name in the voices folder, or a path to an .onnx file. Default: pt_BR-faber-medium."),
-        click.option("--quote-voice", help="Piper voice for quotations (name or path). Default: pt_BR-cadu-medium when available, else the narrator's voice with other speaking settings."),
+        click.option("--quote-voice", "quote_voices", multiple=True,
+                     help="Piper voice for quotations (name or path); give it several times for several voices, each speaker of the article "
+                          "getting one of their own (every speaker of a multi-speaker voice counts). Default: quote_voices in podcast.toml, "
+                          "else pt_BR-cadu-medium (and pt_BR-jeff-medium, pt_BR-edresson-low when installed), else the narrator's voice with other speaking settings."),
         click.option("--speaker", help="Speaker (id or name) of a multi-speaker narrator voice."),
         click.option("--quote-speaker", help="Speaker (id or name) for quotations in a multi-speaker voice."),
         click.option("--engine", type=click.Choice(["auto", "piper", "espeak"]), default="auto", show_default=True,
@@ -55,7 +58,7 @@ def build_options(command):
     ]  # fmt: skip
 
     @functools.wraps(command)
-    def with_options(voice, quote_voice, speaker, quote_speaker, engine, out_dir, workers, offline, repo_url, cache_dir,
+    def with_options(voice, quote_voices, speaker, quote_speaker, engine, out_dir, workers, offline, repo_url, cache_dir,
                      no_cache, keep_related, lexicon, bitrate, mp3_quality, timeout, max_fetch_size, no_images, **rest):  # fmt: skip
         from audio_artigo.build import BuildOptions
         from audio_artigo.sources.limits import FetchLimits
@@ -65,7 +68,7 @@ def build_options(command):
             out_dir=out_dir,
             voices=VoiceRequest(
                 voice=voice,
-                quote_voice=quote_voice,
+                quote_voices=quote_voices,
                 engine=engine,
                 offline=offline,
                 repo_url=repo_url,

@@ -69,11 +69,15 @@ def available(lang: str | None, repo_url: str | None) -> None:
 
 
 @voices_group.command("download")
-@click.argument("names", nargs=-1, required=True)
+@click.argument("names", nargs=-1)
 @click.option("--repo-url", help=REPO_URL_HELP)
 @click.option("--force", is_flag=True, help="Download again even when the installed voice is fine.")
 def download_command(names: tuple[str, ...], repo_url: str | None, force: bool) -> None:
     """Download voices and install them once checked.
+
+    Without NAMES, the default cast: the narrator pt_BR-faber-medium and the
+    quotation voices pt_BR-cadu-medium, pt_BR-jeff-medium and
+    pt_BR-edresson-low (each speaker of an article gets one of them).
 
     Each file is checked against the size and MD5 in the repository's
     voices.json before it is moved into the voices folder; an interrupted
@@ -84,7 +88,7 @@ def download_command(names: tuple[str, ...], repo_url: str | None, force: bool) 
     from audio_artigo.errors import VoiceError
 
     folder = local.voices_dir()
-    for name in names:
+    for name in names or local.DEFAULT_CAST:
         if not force:
             try:
                 local.verify(local.resolve(name, folder))

@@ -71,6 +71,8 @@ class PodcastConfig:
     """The public URL of the output folder; empty means DEFAULT_BASE_URL."""
     lexicon: Path | None = None
     """The newsroom's own lexicon (TSV, TOML or PLS) for the normaliser; ``build --lexicon`` overrides it."""
+    quote_voices: tuple[str, ...] = ()
+    """The voices of quotations (names, or paths made absolute); ``build --quote-voice`` overrides them."""
 
     # The show's frame and sound (see _SHOW_SETTING_HELP).
     intro: str = ""
@@ -143,6 +145,14 @@ _SETTING_HELP = {
         "file applied before the normaliser's rules.\n"
         "`audio-artigo build --lexicon FILE` overrides it. Leave it empty for none."
     ),
+    "quote_voices": (
+        "The Piper voices that read quotations, each speaker of the article with a voice\n"
+        "of their own: names in the voices folder or paths to .onnx files (relative to\n"
+        "this file), e.g. [\"pt_BR-cadu-medium\", \"pt_BR-jeff-medium\"]; every speaker of a\n"
+        "multi-speaker voice is one more. `audio-artigo build --quote-voice` overrides\n"
+        "them. Leave it empty for the default: pt_BR-cadu-medium, and pt_BR-jeff-medium\n"
+        "and pt_BR-edresson-low when installed."
+    ),
 }
 
 # The show's frame and sound: every episode opens and closes the same way.
@@ -185,7 +195,10 @@ _SHOW_SETTING_HELP = {
 }
 _SETTING_HELP |= _SHOW_SETTING_HELP
 
-_SETTING_KINDS = {"explicit": "true or false"} | dict.fromkeys(("loudness_lufs", "true_peak_dbtp", "speed"), "a number")
+_SETTING_KINDS = (
+    {"explicit": "true or false", "quote_voices": "a list of quoted strings"}
+    | dict.fromkeys(("loudness_lufs", "true_peak_dbtp", "speed"), "a number")
+)
 """What each setting holds, when it is not a quoted string."""
 
 
@@ -260,6 +273,8 @@ def _checked_config(settings: dict, path: Path) -> PodcastConfig:
             raise ConfigError(f"{path}: {name} must be {kind}, not {value!r}")
 
     values = {name: xml_safe(value).strip() if isinstance(value, str) else value for name, value in settings.items()}
+    if "quote_voices" in values:
+        values["quote_voices"] = _checked_voices(values["quote_voices"], path)
     for name in ("title", "language"):
         if name in values and not values[name]:
             raise ConfigError(f"{path}: {name} must not be empty")
@@ -337,7 +352,20 @@ def _is_kind(value: object, kind: str) -> bool:
         return isinstance(value, bool)
     if kind == "a number":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "a list of quoted strings":
+        return isinstance(value, (list, tuple))
     return isinstance(value, str)
+
+
+def _checked_voices(voices, path: Path) -> tuple[str, ...]:
+    """Voice names as they are; paths (with a "/" or ending in .onnx) made absolute from the file's folder."""
+    checked = []
+    for voice in voices:
+        if not isinstance(voice, str) or not voice.strip():
+            raise ConfigError(f"{path}: quote_voices must be a list of voice names or paths, not {voices!r}")
+        voice = voice.strip()
+        checked.append(str((path.parent / voice).resolve()) if "/" in voice or voice.endswith(".onnx") else voice)
+    return tuple(checked)
 
 
 def _checked_base_url(url: str, path: Path) -> str:
@@ -371,6 +399,8 @@ def _checked_cover(cover: Path, path: Path) -> Path:
 def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     if isinstance(value, (int, float)):
         return f"{value:g}"
     text = str(value)

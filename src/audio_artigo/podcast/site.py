@@ -2,7 +2,7 @@
 
 The page lists the show and its episodes, each with an audio player, its
 chapters (a click seeks there) and its transcript (loaded from the episode's
-WebVTT when opened). It is one static file, its CSS and JavaScript inlined
+WebVTT when opened, each quoted speaker's turn under their name). It is one static file, its CSS and JavaScript inlined
 from ``audio_artigo/web``, rebuilt from the catalogue with the feed.
 """
 
@@ -24,6 +24,7 @@ from audio_artigo.podcast import calendar, notes
 from audio_artigo.podcast.catalogue import PublishedEpisode
 from audio_artigo.errors import ConfigError
 from audio_artigo.podcast.config import FEED_NAME, PodcastConfig
+from audio_artigo.podcast.transcript import SPEAKER_LABELS
 
 INDEX_NAME = "index.html"
 
@@ -248,7 +249,7 @@ def _episode_article(published: PublishedEpisode, config: PodcastConfig, preload
         E.DETAILS(
             E.CLASS("transcript"),
             E.SUMMARY("Transcrição"),
-            E.DIV(E.CLASS("cues")),
+            E.DIV(E.CLASS("cues"), **{"data-narrator": SPEAKER_LABELS["narration"]}),
             E.P(
                 E.A("transcrição (WebVTT)", href=_href(episode.transcript_file)),
                 " · ",
@@ -283,7 +284,10 @@ def _read_by(episode) -> str:
     """Who reads the episode; an eSpeak NG episode is a draft, and says so."""
     if episode.engine == "espeak":
         return "rascunho lido por eSpeak NG"
-    return f"voz {episode.voice}" + (f", citações na voz {episode.quote_voice}" if episode.quote_voice else "")
+    if not episode.quote_voice:
+        return f"voz {episode.voice}"
+    many = ", " in episode.quote_voice
+    return f"voz {episode.voice}, citações {'nas vozes' if many else 'na voz'} {episode.quote_voice}"
 
 
 def _href(file_name: str) -> str:

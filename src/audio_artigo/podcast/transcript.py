@@ -1,5 +1,11 @@
 """The timed transcript (WebVTT, one cue per sentence, with who speaks) and the
-Podcasting 2.0 JSON chapters."""
+Podcasting 2.0 JSON chapters.
+
+Each cue's voice span names who speaks: ``<v Narração>`` for the narrator, the
+speaker's name for a quotation the article attributes (``<v Anderson
+Pomini>``, ``<v o ministro>`` when it never names them), and ``<v Citação>``
+for one it attributes to no one.
+"""
 
 from __future__ import annotations
 
@@ -23,12 +29,19 @@ def _escape(text: str) -> str:
     return " ".join(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").split())
 
 
+def voice_name(cue: Cue) -> str:
+    """Who speaks a cue, as its voice span says it."""
+    if cue.speaker == "quote" and cue.name:
+        return cue.name
+    return SPEAKER_LABELS[cue.speaker]
+
+
 def webvtt(cues: list[Cue]) -> str:
     lines = ["WEBVTT", ""]
     for number, cue in enumerate(cues, start=1):
         lines.append(str(number))
         lines.append(f"{_timestamp(cue.start)} --> {_timestamp(cue.end)}")
-        lines.append(f"<v {SPEAKER_LABELS[cue.speaker]}>{_escape(cue.text)}")
+        lines.append(f"<v {_escape(voice_name(cue))}>{_escape(cue.text)}")
         lines.append("")
     return "\n".join(lines)
 

@@ -4,8 +4,8 @@ after each.
 
 Pauses carry the structure to the ear: short inside a sentence split at a
 clause, longer after a sentence, longer still after a paragraph, a section or
-the title, and a little extra when the voice changes between narration and a
-quotation. Very long sentences are split at clause boundaries (only those
+the title, and a little extra when the voice changes: between narration and a
+quotation, or from one quoted speaker to another. Very long sentences are split at clause boundaries (only those
 that need it): one synthesis call's memory grows with the audio it produces.
 """
 
@@ -45,6 +45,8 @@ class Line:
     speaker: SegmentKind
     chapter: int
     clips: list[Clip] = field(default_factory=list)
+    person: str | None = None
+    """Who is quoted (``Segment.speaker``), for a quotation the article attributes."""
 
 
 def split_long(spoken: str, limit: int = MAX_CLIP_CHARS) -> list[str]:
@@ -76,14 +78,14 @@ def plan(script: Script, normalize: Callable[[str], str], split_sentences: Calla
                 for sentence in split_sentences(segment.text):
                     clips = sentence_clips(sentence, normalize)
                     if clips:
-                        lines.append(Line(sentence.strip(), segment.kind, chapter_index, clips))
+                        lines.append(Line(sentence.strip(), segment.kind, chapter_index, clips, segment.speaker))
             if lines:
                 heading = paragraph_index == 0 and (chapter_index == 0 or _is_heading(paragraph, chapter.title))
                 _lengthen(lines[-1].clips[-1], PAUSE_TITLE if heading else PAUSE_PARAGRAPH)
         if lines and lines[-1].chapter == chapter_index:
             _lengthen(lines[-1].clips[-1], PAUSE_CHAPTER)
     for previous, following in zip(lines, lines[1:]):
-        if previous.speaker != following.speaker:
+        if (previous.speaker, previous.person) != (following.speaker, following.person):
             _lengthen(previous.clips[-1], PAUSE_VOICE_CHANGE)
     return lines
 

@@ -9,16 +9,24 @@ quoted words without their marks; everything else (attributions such as
   (“…”, disse Chen. “…”). Marks inside a quotation (‘…’, a nested “…”) stay
   in its text. Apostrophes (d'água, Sant'Ana) are never marks; a straight
   mark after a digit followed by a lowercase word is an inch mark (32" e).
+  Whether a straight mark opens or closes is read from the characters beside
+  it, looking past single quotes and apostrophes ("… de 'forno'", contou).
   Curly marks typed the wrong way round are read by their position: ” before
   a word opens, “ after one closes.
 - Em-dash dialogue: a paragraph that starts with a dash is speech up to the
   next spaced dash (" — "); the attribution after it is narration, and a
-  further spaced dash starts speech again ("— Vou. — disse. — Volto já.").
+  further spaced dash starts speech again ("— Vou. — disse. — Volto já").
+  In the middle of a paragraph, a spaced dash after sentence punctuation
+  (". — ", ": — ") opens speech the same way, up to the next spaced dash or
+  the paragraph's end ("Reclamam das filas. — Chego a esperar 14 horas —
+  contou o motorista."); a dash after a word is punctuation ("o público
+  prioritário — idosos e crianças — não se vacinou").
   A short dash line that credits the reporting ("— Com informações da
   Reuters", phrases in ``data/sourcing_lines.tsv``) is narration.
 - Block quotations (Markdown ">", HTML <blockquote>): the whole block, unless
   it starts with a quotation mark, in which case its marks say where the
-  quotation is (“…”, disse Fulano); a short "— Fulano" line is the attribution.
+  quotation is (“…”, disse Fulano); a short "— Fulano" line is the
+  attribution, inside the block quotation or right after it.
 - A quotation that opens in one paragraph and closes in another, by the
   journalistic convention: each continued paragraph starts with the same
   opening mark, and only the last one has the closing mark.
@@ -55,7 +63,12 @@ _MARK = re.compile(r"[“”„«»\"]")
 _WORD = re.compile(r"[^\W_]+")
 _DIALOGUE_START = re.compile(r"\s*(?:[—―]|–(?=\s))")
 _DIALOGUE_BREAK = re.compile(r"\s[—―–](?=[\s,;.]|$)")
+# A spaced dash after sentence punctuation (and the closing marks after it) opens speech mid-paragraph.
+_DIALOGUE_MID_START = re.compile(r"[.!?…:][”»\"’')\]]*\s+([—―–])(?=\s)")
 _DASHES = "—―–"
+# What a straight double mark's role is read past: single quotes and apostrophes ("'forno'",).
+_SINGLE_QUOTES = "'‘’"
+_SINGLE_QUOTES_LOOKED_PAST = 2
 # What may come right before an opening mark, and right after a closing one.
 _BEFORE_OPENING = "([{/—―–-“«‘'\""
 _AFTER_CLOSING = ".,;:!?…)]}/—―–-”»’'\""
@@ -122,7 +135,8 @@ def _is_dialogue(text: str) -> bool:
 
 
 @cache
-def _speech_verbs() -> frozenset[str]:
+def speech_verbs() -> frozenset[str]:
+    """The forms of ``data/speech_verbs.tsv`` ("disse", "afirmou"), case-folded."""
     return frozenset(form.casefold() for form in read_data_table("speech_verbs.tsv"))
 
 
@@ -141,12 +155,12 @@ def quote_paragraphs(blocks: Sequence[Block]) -> list[QuotedParagraph]:
     paragraphs = []
     for index, block in enumerate(blocks):
         text = block.text
-        if block.kind == "blockquote":
+        if block.kind == "blockquote" or (index and blocks[index - 1].kind == "blockquote" and _is_attribution_line(text)):
             spans = _blockquote_spans(text)
         elif marks[index] is None:
-            spans = _dialogue_spans(text)
+            spans = _dialogue_spans(text, _DIALOGUE_START.match(text).end() - 1, len(text))
         else:
-            spans = _quote_spans(text, marks[index], runs_to_end.get(index), index in continued)
+            spans = _with_mid_paragraph_dialogue(text, _quote_spans(text, marks[index], runs_to_end.get(index), index in continued))
         paragraphs.append(QuotedParagraph(block, _segments(text, spans), index in continued))
     return paragraphs
 
@@ -189,6 +203,8 @@ def _role(text: str, at: int) -> tuple[str, bool] | None:
     mark = text[at]
     before = text[at - 1] if at > 0 else " "
     after = text[at + 1] if at + 1 < len(text) else " "
+    if mark == '"':
+        before, after = _beside_single_quotes(text, at)
     opening_place = before.isspace() or before in _BEFORE_OPENING
     closing_place = after.isspace() or after in _AFTER_CLOSING
     if mark == "«":
@@ -209,6 +225,17 @@ def _role(text: str, at: int) -> tuple[str, bool] | None:
             return None  # 32" e 40": inches
         return STRAIGHT, False
     return None
+
+
+def _beside_single_quotes(text: str, at: int) -> tuple[str, str]:
+    """The characters before and after ``text[at]``, looking past a single quote or two."""
+    before = at - 1
+    while before >= 0 and at - before <= _SINGLE_QUOTES_LOOKED_PAST and text[before] in _SINGLE_QUOTES:
+        before -= 1
+    after = at + 1
+    while after < len(text) and after - at <= _SINGLE_QUOTES_LOOKED_PAST and text[after] in _SINGLE_QUOTES:
+        after += 1
+    return (text[before] if before >= 0 else " "), (text[after] if after < len(text) else " ")
 
 
 def _first_unclosed(pairs: list[_Pair], open_marks: dict[str, list[int]]) -> tuple[int, str] | None:
@@ -278,7 +305,7 @@ def _is_speech(text: str, pair: _Pair) -> bool:
     after = text[pair.close + 1 : pair.close + 61]
     if not before and not _WORD.search(after):
         return True  # the whole paragraph
-    verbs = _speech_verbs()
+    verbs = speech_verbs()
     if before.endswith(":") or any(word.casefold() in verbs for word in _WORD.findall(before)[-2:]):
         return True
     if after[:1] and (after[0].isspace() or after[0] in ",;" + _DASHES):
@@ -293,16 +320,39 @@ def _more_words_than(text: str, limit: int) -> bool:
     return False
 
 
-def _dialogue_spans(text: str) -> list[_Span]:
-    """Speech in a paragraph that starts with a dash, alternating with its attributions."""
-    first = _DIALOGUE_START.match(text)
-    dashes = [(first.start(), first.end())] + [(found.start(), found.end()) for found in _DIALOGUE_BREAK.finditer(text, first.end())]
+def _dialogue_spans(text: str, dash: int, end: int) -> list[_Span]:
+    """Speech from the dash at ``dash`` to ``end``, alternating with its attributions at each spaced dash."""
+    dashes = [(dash, dash + 1)] + [(found.start(), found.end()) for found in _DIALOGUE_BREAK.finditer(text, dash + 1, end)]
     spans = []
     for index in range(0, len(dashes), 2):
         start, words_start = dashes[index]
-        end = dashes[index + 1][0] if index + 1 < len(dashes) else len(text)
-        spans.append(_Span(start, words_start, end, end))
+        speech_end = dashes[index + 1][0] if index + 1 < len(dashes) else end
+        spans.append(_Span(start, words_start, speech_end, speech_end))
     return spans
+
+
+def _with_mid_paragraph_dialogue(text: str, spans: list[_Span]) -> list[_Span]:
+    """``spans`` and the dash speech opened after sentence punctuation between them.
+
+    Dialogue is looked for only outside the quotations, and runs at most to
+    the next quotation: one pass over the text between them.
+    """
+    found: list[_Span] = []
+    start = 0
+    for limit, following in [(span.outer_start, span) for span in spans] + [(len(text), None)]:
+        opening = _DIALOGUE_MID_START.search(text, start, limit)
+        if opening and not is_sourcing_line(text[opening.start(1) : limit]):
+            found += _dialogue_spans(text, opening.start(1), limit)
+        if following is not None:
+            found.append(following)
+            start = following.outer_end
+    return found
+
+
+def _is_attribution_line(text: str) -> bool:
+    """ "— Fulana de Tal, secretária": a short dash line that says who said a block quotation."""
+    first = text.lstrip()[:1]
+    return bool(first) and first in _DASHES and not _more_words_than(text, _ATTRIBUTION_LINE_MAX_WORDS)
 
 
 def _blockquote_spans(text: str) -> list[_Span]:
@@ -314,7 +364,7 @@ def _blockquote_spans(text: str) -> list[_Span]:
             return [_Span(pair.open, pair.open + 1, pair.close, pair.close + 1) for pair in marks.pairs]
         words_start = len(text) - len(stripped) + 1  # after the opening mark nothing closes
         return [_Span(0, words_start, len(text), len(text))]
-    if first and first in _DASHES and not _more_words_than(text, _ATTRIBUTION_LINE_MAX_WORDS):
+    if _is_attribution_line(text):
         return []  # "— Fulana de Tal, secretária": who said it
     return [_Span(0, 0, len(text), len(text))]
 

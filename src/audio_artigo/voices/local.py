@@ -27,6 +27,10 @@ from audio_artigo.errors import VoiceError, VoiceNotFound
 
 DEFAULT_VOICE = "pt_BR-faber-medium"
 DEFAULT_QUOTE_VOICE = "pt_BR-cadu-medium"
+DEFAULT_QUOTE_POOL = (DEFAULT_QUOTE_VOICE, "pt_BR-jeff-medium", "pt_BR-edresson-low")
+"""Who reads quotations by default: the first is downloaded with the narrator, the others used when installed."""
+DEFAULT_CAST = (DEFAULT_VOICE, *DEFAULT_QUOTE_POOL)
+"""What ``audio-artigo voices download`` gets when given no names."""
 
 VOICES_DIR_ENV = "AUDIO_ARTIGO_VOICES_DIR"
 MODEL_SUFFIX = ".onnx"

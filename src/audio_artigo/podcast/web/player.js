@@ -1,7 +1,8 @@
 // index.html's behaviour: chapters and transcript lines seek the player,
 // the current chapter and line are highlighted, and the transcript is read
 // from the episode's WebVTT file (through the audio element's <track>) the
-// first time it is opened.
+// first time it is opened: one paragraph per turn, a quoted speaker's turn
+// opening with their name (the cue's voice, <v Chen Jie>).
 "use strict";
 
 const dateFormat = new Intl.DateTimeFormat("pt-BR", { dateStyle: "long" });
@@ -18,16 +19,38 @@ function markCurrent(items, seconds) {
   }
 }
 
+// Who speaks a cue: WebVTT's <v Name> becomes a span titled with the name.
+function voiceOf(fragment) {
+  const span = fragment.querySelector("span[title]");
+  return span ? span.title : "";
+}
+
 function showTranscript(audio, box) {
   const trackElement = audio.querySelector("track");
   if (!trackElement || box.childElementCount > 0) return;
+  const narrator = box.dataset.narrator;
   const render = () => {
+    let turn = null;
     for (const cue of trackElement.track.cues) {
+      const fragment = cue.getCueAsHTML();
+      const voice = voiceOf(fragment);
+      if (turn === null || turn.dataset.voice !== voice) {
+        turn = document.createElement("p");
+        turn.className = "turn";
+        turn.dataset.voice = voice;
+        if (voice && voice !== narrator) {
+          const name = document.createElement("span");
+          name.className = "speaker";
+          name.textContent = voice + ":";
+          turn.append(name, " ");
+        }
+        box.append(turn);
+      }
       const line = document.createElement("span");
       line.className = "cue";
       line.dataset.start = cue.startTime;
-      line.textContent = cue.getCueAsHTML().textContent + " ";
-      box.append(line);
+      line.textContent = fragment.textContent + " ";
+      turn.append(line);
     }
   };
   trackElement.track.mode = "hidden"; // loads the cues without drawing them
@@ -39,6 +62,7 @@ for (const episode of document.querySelectorAll(".episode")) {
   const audio = episode.querySelector("audio");
   const transcript = episode.querySelector(".transcript");
   const cueBox = transcript.querySelector(".cues");
+  const cues = cueBox.getElementsByClassName("cue");
   const chapterButtons = [...episode.querySelectorAll(".chapters [data-start]")];
 
   episode.addEventListener("click", (event) => {
@@ -49,7 +73,7 @@ for (const episode of document.querySelectorAll(".episode")) {
   });
   audio.addEventListener("timeupdate", () => {
     markCurrent(chapterButtons, audio.currentTime);
-    markCurrent(cueBox.children, audio.currentTime);
+    markCurrent(cues, audio.currentTime);
   });
   transcript.addEventListener("toggle", () => {
     if (transcript.open) showTranscript(audio, cueBox);
