@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 $(BIN)/audio-artigo: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,dist]'
 	$(BIN)/python -m compileall -q src  # what installing a wheel would do: no compiling at every start
 	@touch $@
 

@@ -63,6 +63,8 @@ class BuildOptions:
     """Bounds of every fetch (pages, lead images); None: the defaults of sources.fetch."""
     fetch_images: bool = True
     """Fetch the articles' lead images (False: the show's cover for every episode)."""
+    backend: str = "local"
+    """"local" (this machine's process pool) or "celery" (a cluster: audio_artigo.dist)."""
 
 
 def available_cpus() -> int:
@@ -84,7 +86,12 @@ def build(articles: list[str | Path | Article], options: BuildOptions, reporter:
     from audio_artigo.sources import read_source
 
     read = [article if isinstance(article, Article) else read_source(article, options.fetch) for article in articles]
-    with BuildSession(options, reporter) as session:
+    session = BuildSession(options, reporter)
+    if options.backend == "celery":  # all the articles at once: the cluster builds them side by side
+        from audio_artigo.dist.client import build_and_wait
+
+        return build_and_wait(read, options, session.config, session.sounds, session.reporter)
+    with session:
         return [session.build(article, more_to_come=number + 1 < len(read)) for number, article in enumerate(read)]
 
 
@@ -113,6 +120,8 @@ class BuildSession:
         from audio_artigo.synthesis.pool import Pool  # numpy: not needed before a build starts (follow's quiet passes)
 
         options = self.options
+        if options.backend == "celery":
+            return self  # the cluster's workers hold the voices
         out_dir = Path(options.out_dir)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -122,10 +131,7 @@ class BuildSession:
             self.cache = cache = _open_cache(options, out_dir)
             if not options.use_cache:
                 stack.callback(cache.discard)
-            voices = options.voices
-            if not voices.quote_voices:  # --quote-voice replaces the show's quote_voices
-                voices = replace(voices, quote_voices=self.config.quote_voices)
-            self.cast = at_speed(choose_cast(voices, cache.file_digest, self.reporter.warn), self.config.speed)
+            self.cast = choose_voices(options, self.config, cache, self.reporter)
             workers = max(1, options.workers or available_cpus())
             self.pool = stack.enter_context(
                 Pool(cache, self.cast.sample_rate, workers, threads_in_process=1 if options.workers == 1 else workers)
@@ -141,11 +147,27 @@ class BuildSession:
         self._stack.close()
 
     def build(self, article: Article, more_to_come: bool = False) -> Episode:
-        """Build and publish ``article``'s episode (``more_to_come``: keep the worker processes for another)."""
+        """Build and publish ``article``'s episode (``more_to_come``: keep the worker processes for another).
+
+        On the cluster (``backend == "celery"``): submitted, and waited for until its publisher published it.
+        """
+        if self.options.backend == "celery":
+            from audio_artigo.dist.client import build_and_wait
+
+            (episode,) = build_and_wait([article], self.options, self.config, self.sounds, self.reporter)
+            return episode
         return self._build_episode(
             article, self.options, self.config, self.cast, self.cache, self.pool, self.reporter,
             more_to_come=more_to_come, sounds=self.sounds,
         )  # fmt: skip
+
+
+def choose_voices(options: BuildOptions, config, cache: ClipCache, reporter: Reporter):
+    """The cast of a run: the build's voices (``--quote-voice`` replaces the show's quote_voices), at the show's pace."""
+    voices = options.voices
+    if not voices.quote_voices:
+        voices = replace(voices, quote_voices=config.quote_voices)
+    return at_speed(choose_cast(voices, cache.file_digest, reporter.warn), config.speed)
 
 
 def _open_cache(options: BuildOptions, out_dir: Path) -> ClipCache:

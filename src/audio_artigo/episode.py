@@ -36,8 +36,8 @@ from audio_artigo.assembly.loudness import LoudnessTarget, db_to_gain, integrate
 from audio_artigo.atomicio import temp_path_for
 from audio_artigo.voices.cast import Cast
 from audio_artigo.errors import InputError, PublishError, SynthesisError
-from audio_artigo.model import Article, ChapterMark, Cue, Episode, StagedEpisode
-from audio_artigo.normalize import load_lexicon, normalize
+from audio_artigo.model import Article, ChapterMark, Cue, Episode, Script, StagedEpisode
+from audio_artigo.normalize import Lexicon, load_lexicon, normalize
 from audio_artigo.podcast import calendar, templates
 from audio_artigo.podcast.catalogue import CATALOGUE_NAME, locked_catalogue
 from audio_artigo.reading import framing
@@ -50,6 +50,25 @@ from audio_artigo.synthesis.pool import EncodeJob, MixJob, Pool, SynthesisJob
 
 STICKY_GAIN_TOLERANCE_LU = 0.5
 """A re-build keeps the previous gain while the result stays this close to the target."""
+
+
+@dataclass
+class Prepared:
+    """An article read, segmented, normalised, planned and framed: what the other stages work from."""
+
+    article: Article
+    script: Script
+    """As read aloud (without the title or byline the intro already said)."""
+    lines: list[Line]
+    """The spoken intro's, the article's, the outro's."""
+    intro_lines: int
+    text_digest: str
+    """What the listener hears of the article (Episode.text_digest)."""
+
+    @property
+    def slug(self) -> str:
+        """The episode's file names: the page's or the file's name, else the article's title."""
+        return _slug(_file_name_hint(self.article)) or _slug(self.script.title) or "episodio"
 
 
 def build_episode(
@@ -69,38 +88,29 @@ def build_episode(
     worker processes are let go once the clips are encoded: the MP3 is
     assembled without their memory beside it. ``sounds``: the show's jingles
     and music bed, read when the build started (assembly.sounds.read_sounds).
+    The stages are the functions below, which a cluster's tasks
+    (audio_artigo.dist) call too.
     """
-    script = segment(article, keep_related=options.keep_related)
-    lexicon_file = options.lexicon or config.lexicon
-    lexicon = load_lexicon(lexicon_file) if lexicon_file else None
-
-    def spoken(text: str) -> str:
-        return normalize(text, lexicon)
-
     sounds = sounds or {}
-    text_digest = script.text_digest()
-    script, lines, intro_lines = _framed_lines(
-        article, script, config, spoken, bed="music_bed" in sounds, out_dir=options.out_dir
-    )
-    image_file = _lead_image(article, options, reporter)
-
-    rate = cast.sample_rate
-    target = LoudnessTarget(config.loudness_lufs, config.true_peak_dbtp)
-    settings = mp3.EncoderSettings(rate, options.bitrate_kbps, options.mp3_quality)
-    codec_record = "codec-" + key_for(cast.narrator.cache_identity(), *(voice.cache_identity() for voice in cast.pool), settings.key())[:24]
+    day = publication_day(article, config, options.out_dir)
+    prepared = prepare(article, options.keep_related, episode_lexicon(options, config), config, day, bed="music_bed" in sounds)
+    image_file = lead_image(article.image_url if options.fetch_images else None, options.out_dir, options.fetch, reporter)
+    target = loudness_target(config)
+    settings = encoder_settings(cast, options)
+    codec_record = codec_record_name(cast, settings)
     codec_loss = cache.read_record(codec_record).get("loss_db")
     for attempt in range(2):
-        prepared = {name: show_sounds.prepare(sound, rate, target.lufs, cache) for name, sound in sounds.items()}
+        prepared_sounds = prepare_sounds(sounds, cast.sample_rate, target, cache)
         clip_keys, facts, codec_losses = _synthesize(
-            lines, cast, cache, pool, reporter, (settings, target) if codec_loss is None else None
+            prepared.lines, cast, cache, pool, reporter, (settings, target) if codec_loss is None else None
         )
         if codec_loss is None and codec_losses:
             codec_loss = round(sorted(codec_losses)[len(codec_losses) // 2], 2)
             with contextlib.suppress(PublishError):  # records only save work next time
                 cache.write_record(codec_record, {"loss_db": codec_loss})
         try:
-            runs, encoded = _encode_to_target(
-                _Assembly(lines, clip_keys, facts, intro_lines, prepared), settings, target,
+            runs, encoded = encode_to_target(
+                Assembly(prepared.lines, clip_keys, facts, prepared.intro_lines, prepared_sounds), settings, target,
                 (codec_record, codec_loss or 0.0), article.identity, cache, pool, reporter,
             )  # fmt: skip
             break
@@ -109,52 +119,53 @@ def build_episode(
                 raise _cache_keeps_breaking(cache) from None
     if not more_to_come:
         pool.release_workers()
-    chapters, cues, duration = _timeline(lines, clip_keys, runs, encoded, facts, script, rate)
-
-    slug = _slug(_file_name_hint(article)) or _slug(script.title) or "episodio"
-    staged: list[Path] = []
-    try:
-        episode = Episode(
-            slug=slug,
-            title=script.title,
-            identity=article.identity,
-            source=str(article.source),
-            description=script.lead or script.title,
-            author=", ".join(article.authors) or framing.byline_name(script.byline) or config.author,
-            duration=duration,
-            chapters=chapters,
-            engine=cast.engine,
-            voice=cast.narrator.name,
-            quote_voice=cast.quote_label(lines),
-            link=_page_link(article),
-            image_file=image_file,
-            article_date=article.published,
-            text_digest=text_digest,
-        )
-        audio = temp_path_for(options.out_dir / f"{slug}.mp3")
-        staged.append(audio)
-        _write_mp3(audio, _tag_info(episode, config, cast), chapters, encoded)
-        chapters_json = _stage_text(options.out_dir / f"{slug}.chapters.json", transcript.json_chapters(chapters), staged)
-        vtt = _stage_text(options.out_dir / f"{slug}.vtt", transcript.webvtt(cues), staged)
-        published = publish(options.out_dir, StagedEpisode(episode, audio, chapters_json, vtt), config)
-        staged.clear()
-        return published
-    except OSError as exc:
-        raise PublishError(f"cannot write the episode into {options.out_dir}: {exc.strerror or exc}") from exc
-    finally:
-        for path in staged:
-            with contextlib.suppress(OSError):
-                path.unlink()
+    staged = assemble(prepared, clip_keys, facts, runs, encoded, cast, config, options.out_dir, dt.date.today().isoformat(), image_file)
+    return publish(options.out_dir, staged, config)
 
 
-def _framed_lines(article: Article, script, config, spoken, bed: bool, out_dir: Path):
+def prepare(article: Article, keep_related: bool, lexicon: Lexicon | None, config, day: dt.date | None, bed: bool) -> Prepared:
+    """Segment, normalise, plan and frame an article (``day``: what the intro's {date} reads, see publication_day;
+    ``bed``: a music bed goes under the intro); InputError when there is nothing to read aloud."""
+    script = segment(article, keep_related=keep_related)
+
+    def spoken(text: str) -> str:
+        return normalize(text, lexicon)
+
+    text_digest = script.text_digest()
+    script, lines, intro_lines = _framed_lines(article, script, config, spoken, bed, day)
+    return Prepared(article, script, lines, intro_lines, text_digest)
+
+
+def episode_lexicon(options, config) -> Lexicon | None:
+    """The lexicon of a build: ``--lexicon``, else podcast.toml's."""
+    lexicon_file = options.lexicon or config.lexicon
+    return load_lexicon(lexicon_file) if lexicon_file else None
+
+
+def loudness_target(config) -> LoudnessTarget:
+    return LoudnessTarget(config.loudness_lufs, config.true_peak_dbtp)
+
+
+def encoder_settings(cast: Cast, options) -> mp3.EncoderSettings:
+    return mp3.EncoderSettings(cast.sample_rate, options.bitrate_kbps, options.mp3_quality)
+
+
+def codec_record_name(cast: Cast, settings: mp3.EncoderSettings) -> str:
+    """The cache record of how much loudness the encoder takes from these voices at these settings."""
+    return "codec-" + key_for(cast.narrator.cache_identity(), *(voice.cache_identity() for voice in cast.pool), settings.key())[:24]
+
+
+def prepare_sounds(sounds: dict[str, show_sounds.SoundFile], rate: int, target: LoudnessTarget, cache: ClipCache) -> dict[str, str]:
+    """The show's sounds prepared for this episode, in the cache: their keys by setting."""
+    return {name: show_sounds.prepare(sound, rate, target.lufs, cache) for name, sound in sounds.items()}
+
+
+def _framed_lines(article: Article, script, config, spoken, bed: bool, day: dt.date | None):
     """The lines read aloud: the show's spoken intro, the article's, the outro with the disclosure.
 
     Returns the script as read (without the title or byline the intro already
     said), its lines, and how many of them are the intro's (0 or 1).
     """
-    needs_date = templates.uses(config.intro, "date") or templates.uses(config.outro, "date")
-    day = _publication_day(article, out_dir, config.timezone) if needs_date else None
     frame = framing.frame_for(config, article, script, day)
     script = framing.without_repeats(script, frame)
     lines = plan(script, spoken, split_sentences)
@@ -167,15 +178,31 @@ def _framed_lines(article: Article, script, config, spoken, bed: bool, out_dir: 
     return script, intro + lines + outro, len(intro)
 
 
-def _publication_day(article, out_dir: Path, zone: str) -> dt.date:
-    """The date an intro reads: the article's own; else the episode's first publication, so a
-    re-build on a later day says the same; else today (in the show's time zone)."""
+def publication_day(article: Article, config, out_dir: Path) -> dt.date | None:
+    """The date an intro or outro reads (None when neither reads one): the article's own; else the
+    episode's first publication in ``out_dir``, so a re-build on a later day says the same; else
+    today (in the show's time zone)."""
+    if not (templates.uses(config.intro, "date") or templates.uses(config.outro, "date")):
+        return None
+    zone = config.timezone
     moment = calendar.parse_moment(article.published, zone)
     if moment is None and (Path(out_dir) / CATALOGUE_NAME).is_file():
         with locked_catalogue(out_dir) as catalogue:
             listed = catalogue.find(article.identity)
         moment = listed and calendar.local(listed.published, zone)
     return (moment or calendar.local(dt.datetime.now(dt.timezone.utc), zone)).date()
+
+
+def clip_jobs(lines: list[Line], cast: Cast) -> tuple[list[list[str]], dict[str, SynthesisJob]]:
+    """The clip keys of each line, and one synthesis job per distinct clip."""
+    keys: list[list[str]] = []
+    jobs: dict[str, SynthesisJob] = {}
+    for line, voice in zip(lines, cast.line_voices(lines)):  # each speaker their voice
+        line_keys = [key_for(voice.cache_identity(), str(cast.sample_rate), clip.spoken) for clip in line.clips]
+        for key, clip in zip(line_keys, line.clips):
+            jobs.setdefault(key, SynthesisJob(key, voice, clip.spoken))
+        keys.append(line_keys)
+    return keys, jobs
 
 
 CODEC_PROBES = 4
@@ -189,16 +216,10 @@ def _synthesize(lines: list[Line], cast: Cast, cache: ClipCache, pool: Pool, rep
     energies, speech length) without its audio, and the encoder's loudness
     loss measured on a few clips when ``codec_probe`` (encoder settings) is given.
     """
-    keys: list[list[str]] = []
-    jobs: dict[str, SynthesisJob] = {}
-    for line, voice in zip(lines, cast.line_voices(lines)):  # each speaker their voice
-        line_keys = [key_for(voice.cache_identity(), str(cast.sample_rate), clip.spoken) for clip in line.clips]
-        for key, clip in zip(line_keys, line.clips):
-            jobs.setdefault(key, SynthesisJob(key, voice, clip.spoken))
-        keys.append(line_keys)
+    keys, jobs = clip_jobs(lines, cast)
     facts: dict[str, ClipAudio] = {}
     # The cached clips' facts first: in a re-build, this process is waiting for its voice to load.
-    missing = _load_entries(jobs.values(), facts, lambda key: cache.load_clip(key, with_audio=False))
+    missing = load_facts(jobs.values(), facts, cache)
     if codec_probe is not None:
         for index in sorted(range(len(missing)), key=lambda i: -len(missing[i].text))[:CODEC_PROBES]:
             missing[index] = replace(missing[index], codec_probe=codec_probe)
@@ -214,23 +235,25 @@ def _synthesize(lines: list[Line], cast: Cast, cache: ClipCache, pool: Pool, rep
             return keys, facts, codec_losses
         reporter.start("Synthesising", sum(len(job.text) for job in missing))
         pool.synthesize(missing, done)
-        missing = _load_entries(missing, facts, lambda key: cache.load_clip(key, with_audio=False))
+        missing = load_facts(missing, facts, cache)
     raise _cache_keeps_breaking(cache)
 
 
-def _load_entries(jobs, loaded: dict, load) -> list:
-    """Load the cache entry of each job (``load(key)``) into ``loaded``; returns the jobs whose entry is missing or broken."""
-    failed = []
-    for job in jobs:
-        try:
-            loaded[job.key] = load(job.key)
-        except BrokenEntry:
-            failed.append(job)
-    return failed
+def load_facts(jobs, facts: dict, cache: ClipCache) -> list:
+    """Each job's clip facts (without the audio) into ``facts``; returns the jobs whose clip is missing or broken."""
+    return _load_entries(jobs, facts, lambda keys: cache.load_clips(keys, with_audio=False))
+
+
+def _load_entries(jobs, loaded: dict, load_many) -> list:
+    """Load the cache entries of the jobs (``load_many(keys)``: those that can be read) into ``loaded``; returns the jobs whose entry is missing or broken."""
+    jobs = list(jobs)
+    found = load_many([job.key for job in jobs])
+    loaded.update(found)
+    return [job for job in jobs if job.key not in found]
 
 
 def _cache_keeps_breaking(cache: ClipCache) -> SynthesisError:
-    return SynthesisError(f"the clip cache in {cache.folder} keeps breaking; remove it and build again")
+    return SynthesisError(f"the clip cache in {cache.location} keeps breaking; remove it and build again")
 
 
 def _pause_steps(seconds: float) -> int:
@@ -238,7 +261,7 @@ def _pause_steps(seconds: float) -> int:
 
 
 @dataclass
-class _Assembly:
+class Assembly:
     """What the encoder needs: the lines with their clips' keys and cached facts, how many
     lines are the spoken intro, and the cache keys of the show's prepared sounds by setting."""
 
@@ -260,7 +283,7 @@ class _Run:
     """Length of its input: the order in which runs are encoded."""
 
 
-def _encode_to_target(assembly: _Assembly, settings, target: LoudnessTarget, codec: tuple[str, float], identity: str, cache, pool, reporter):
+def encode_to_target(assembly: Assembly, settings, target: LoudnessTarget, codec: tuple[str, float], identity: str, cache, pool, reporter):
     """Encode the episode's runs with one gain for all its clips, so the MP3 lands on the target loudness.
 
     The gain is predicted from the clips' own loudness, less what the encoder
@@ -311,7 +334,7 @@ def _gain_record(identity: str) -> str:
     return "gain-" + key_for(identity)[:24]
 
 
-def _runs(assembly: _Assembly, gain_db: float, settings, target: LoudnessTarget) -> list[_Run]:
+def _runs(assembly: Assembly, gain_db: float, settings, target: LoudnessTarget) -> list[_Run]:
     """The episode's runs of MP3 frames, in order: the intro jingle, the spoken intro (one run over the
     music bed, else a run per clip), a run per clip of the article and the outro, the outro jingle."""
     gain, ceiling = db_to_gain(gain_db), db_to_gain(target.ceiling_dbtp)
@@ -363,15 +386,81 @@ def _encode(runs: list[_Run], cache: ClipCache, pool: Pool, reporter) -> list[En
     """Encode the runs the cache lacks; returns every run's frames, in order."""
     jobs = {run.job.key: run for run in runs}
     encoded: dict[str, EncodedClip] = {}
-    missing = _load_entries([run.job for run in jobs.values()], encoded, cache.load_encoded)
-    for _attempt in range(2):  # a second pass encodes again entries found broken
-        if not missing:
-            return [encoded[run.job.key] for run in runs]
+    missing = _load_entries([run.job for run in jobs.values()], encoded, cache.load_encoded_many)
+    if missing:
         reporter.start("Encoding", len(missing))
         longest_first = sorted(missing, key=lambda job: jobs[job.key].samples, reverse=True)  # the workers end together
-        pool.encode(longest_first, lambda _job, _key: reporter.advance(1))
-        missing = _load_entries(missing, encoded, cache.load_encoded)
-    raise _cache_keeps_breaking(cache)
+
+        def done(job, frames: EncodedClip) -> None:
+            encoded[job.key] = frames
+            reporter.advance(1)
+
+        pool.encode(longest_first, done)
+        cache.flush()
+    return [encoded[run.job.key] for run in runs]
+
+
+def measure_codec_loss(lines, clip_keys, settings, target: LoudnessTarget, record: str, cache: ClipCache, pool: Pool) -> float:
+    """How much loudness the encoder takes, measured on the longest clips and recorded for later builds.
+
+    A local build measures it while synthesising (the codec probes); a
+    cluster's assemble, whose clips were spoken elsewhere, measures it here
+    when no build recorded it yet.
+    """
+    spoken = {key: clip.spoken for line, keys in zip(lines, clip_keys) for clip, key in zip(line.clips, keys)}
+    longest = sorted(spoken, key=lambda key: len(spoken[key]), reverse=True)[:CODEC_PROBES]
+    losses = sorted(loss for loss in pool.codec_losses(longest, (settings, target)) if loss is not None)
+    loss = round(losses[len(losses) // 2], 2) if losses else 0.0
+    with contextlib.suppress(PublishError):
+        cache.write_record(record, {"loss_db": loss})
+    return loss
+
+
+def assemble(
+    prepared: Prepared, clip_keys, facts, runs, encoded, cast: Cast, config, folder: Path, date: str, image_file: str = ""
+) -> StagedEpisode:
+    """The episode's MP3 (tagged, chaptered), JSON chapters and WebVTT transcript, as temporary files in ``folder``.
+
+    ``date``: the ID3 date when the article gives none (ISO 8601);
+    ``image_file``: its lead image in the output folder (see lead_image).
+    ``publish`` consumes the files; on a failure here none is left behind.
+    """
+    script = prepared.script
+    chapters, cues, duration = _timeline(prepared.lines, clip_keys, runs, encoded, facts, script, cast.sample_rate)
+    folder = Path(folder)
+    slug = prepared.slug
+    staged: list[Path] = []
+    try:
+        episode = Episode(
+            slug=slug,
+            title=script.title,
+            identity=prepared.article.identity,
+            source=str(prepared.article.source),
+            description=script.lead or script.title,
+            author=", ".join(prepared.article.authors) or framing.byline_name(script.byline) or config.author,
+            duration=duration,
+            chapters=chapters,
+            engine=cast.engine,
+            voice=cast.narrator.name,
+            quote_voice=cast.quote_label(prepared.lines),
+            link=_page_link(prepared.article),
+            image_file=image_file,
+            article_date=prepared.article.published,
+            text_digest=prepared.text_digest,
+        )
+        audio = temp_path_for(folder / f"{slug}.mp3")
+        staged.append(audio)
+        _write_mp3(audio, _tag_info(episode, config, cast, date), chapters, encoded)
+        chapters_json = _stage_text(folder / f"{slug}.chapters.json", transcript.json_chapters(chapters), staged)
+        vtt = _stage_text(folder / f"{slug}.vtt", transcript.webvtt(cues), staged)
+        staged.clear()
+        return StagedEpisode(episode, audio, chapters_json, vtt)
+    except OSError as exc:
+        raise PublishError(f"cannot write the episode into {folder}: {exc.strerror or exc}") from exc
+    finally:
+        for path in staged:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def _timeline(lines, clip_keys, runs: list[_Run], encoded: list[EncodedClip], facts, script, rate: int):
@@ -412,7 +501,7 @@ def _write_mp3(path: Path, tags, chapters: list[ChapterMark], encoded: list[Enco
         os.fsync(out.fileno())
 
 
-def _tag_info(episode: Episode, config, cast: Cast) -> TagInfo:
+def _tag_info(episode: Episode, config, cast: Cast, date: str) -> TagInfo:
     made_with = f"audio-artigo; {cast.engine} {cast.narrator.name}"
     if cast.draft:
         made_with += " (draft)"
@@ -420,7 +509,7 @@ def _tag_info(episode: Episode, config, cast: Cast) -> TagInfo:
         title=episode.title,
         artist=episode.author or config.title,
         album=config.title,
-        date=_iso_date(episode.article_date) or dt.date.today().isoformat(),
+        date=_iso_date(episode.article_date) or date,
         language="por",
         source=episode.source,
         made_with=made_with,
@@ -453,24 +542,24 @@ def _file_name_hint(article: Article) -> str:
     return Path(article.source).stem
 
 
-def _lead_image(article: Article, options, reporter) -> str:
+def lead_image(image_url: str | None, out_dir: Path, fetch_limits, reporter) -> str:
     """The article's lead image saved in the output folder (its file name), or "" (the show's cover then)."""
-    if not (options.fetch_images and article.image_url and article.image_url.lower().startswith(("http://", "https://"))):
+    if not (image_url and image_url.lower().startswith(("http://", "https://"))):
         return ""
     from audio_artigo.podcast.site import store_image
     from audio_artigo.sources.fetch import FetchError, Fetcher
     from audio_artigo.sources.web import fetch_image
 
     try:
-        with Fetcher(options.fetch) as fetcher:
-            image = fetch_image(fetcher, article.image_url)
+        with Fetcher(fetch_limits) as fetcher:
+            image = fetch_image(fetcher, image_url)
     except FetchError as exc:
         reporter.warn(f"lead image {exc}; the episode shows the show's cover")
         return ""
     try:
-        return store_image(options.out_dir, image.data, image.suffix)
+        return store_image(out_dir, image.data, image.suffix)
     except OSError as exc:
-        raise PublishError(f"cannot write the lead image into {options.out_dir}: {exc.strerror or exc}") from exc
+        raise PublishError(f"cannot write the lead image into {out_dir}: {exc.strerror or exc}") from exc
 
 
 def _stage_text(final: Path, text: str, staged: list[Path]) -> Path:

@@ -39,3 +39,11 @@ class PublishError(AudioArtigoError):
 
 class ConfigError(AudioArtigoError):
     """podcast.toml or a lexicon file is invalid."""
+
+
+class StoreError(AudioArtigoError):
+    """The shared clip store cannot be reached or used."""
+
+
+class ClusterError(AudioArtigoError):
+    """The cluster (its broker, its workers) cannot be reached, or a cluster build failed."""

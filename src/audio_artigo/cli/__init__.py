@@ -29,9 +29,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from audio_artigo.cli import build, follow, lexicon, normalize, podcast, segment, voices
+    from audio_artigo.cli import build, dist, follow, lexicon, normalize, podcast, segment, voices
 
-    for module in (build, follow, normalize, lexicon, segment, voices, podcast):
+    for module in (build, follow, normalize, lexicon, segment, voices, podcast, dist):
         for command in module.COMMANDS:
             cli.add_command(command)
 

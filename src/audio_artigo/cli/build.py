@@ -55,11 +55,14 @@ def build_options(command):
         click.option("--max-size", "max_fetch_size", default="10M", show_default=True,
                      help="Largest page, feed or image fetched (decoded; K, M, G suffixes)."),
         click.option("--no-images", is_flag=True, help="Do not fetch the articles' lead images: every episode shows the show's cover."),
+        click.option("--backend", type=click.Choice(["local", "celery"]), default="local", show_default=True,
+                     help="local: this machine's processes; celery: the cluster's workers ($AUDIO_ARTIGO_BROKER, $AUDIO_ARTIGO_STORE "
+                          "or podcast.toml's [dist]), published by its publisher into its own folder."),
     ]  # fmt: skip
 
     @functools.wraps(command)
     def with_options(voice, quote_voices, speaker, quote_speaker, engine, out_dir, workers, offline, repo_url, cache_dir,
-                     no_cache, keep_related, lexicon, bitrate, mp3_quality, timeout, max_fetch_size, no_images, **rest):  # fmt: skip
+                     no_cache, keep_related, lexicon, bitrate, mp3_quality, timeout, max_fetch_size, no_images, backend, **rest):  # fmt: skip
         from audio_artigo.build import BuildOptions
         from audio_artigo.sources.limits import FetchLimits
         from audio_artigo.voices.cast import VoiceRequest
@@ -85,6 +88,7 @@ def build_options(command):
             fetch=FetchLimits(deadline=timeout, max_bytes=parse_size(max_fetch_size)),
             fetch_images=not no_images,
             show={name: rest.pop(name) for name in SHOW_OPTIONS},
+            backend=backend,
         )
         return command(options=options, **rest)
 
@@ -96,7 +100,8 @@ def build_options(command):
 @click.command()
 @click.argument("articles", nargs=-1, required=True)
 @build_options
-def build(articles, options):
+@click.option("--no-wait", is_flag=True, help="With --backend celery: return once the articles are queued, printing their episode ids.")
+def build(articles, options, no_wait):
     """Build podcast episodes from ARTICLES (.txt, .md or .html files, or http(s) URLs of pages) into the output folder.
 
     The show's settings (intro, outro, jingles, loudness...) come from
@@ -104,10 +109,36 @@ def build(articles, options):
     """
     from audio_artigo.build import build as build_episodes
 
+    if options.backend == "celery":
+        return _build_on_cluster(list(articles), options, wait=not no_wait)
+    if no_wait:
+        raise click.UsageError("--no-wait goes with --backend celery")
     with TerminalReporter() as reporter:
         episodes = build_episodes(list(articles), options, reporter)
     for episode in episodes:
         click.echo(describe_episode(options.out_dir, episode))
+
+
+def _build_on_cluster(articles, options, wait: bool) -> None:
+    """One line per published episode (as a local build prints them), or the episode ids when not waiting."""
+    from audio_artigo.dist.client import build as cluster_build
+    from audio_artigo.errors import ClusterError
+
+    with TerminalReporter() as reporter:
+        result = cluster_build(articles, options, reporter, wait=wait)
+    if not wait:
+        for submission in result.submitted:
+            click.echo(f"{submission.id}  {submission.source}")
+        return
+    for outcome in result.outcomes:
+        if outcome.state == "published":
+            click.echo(describe_episode(Path(outcome.file).parent, outcome.episode))
+    for outcome in result.failed:
+        source = outcome.submission.source
+        reason = outcome.reason if outcome.reason.startswith(source) else f"{source}: {outcome.reason}"
+        click.echo(f"audio-artigo: error: {reason}", err=True)
+    if result.failed:
+        raise ClusterError(f"{len(result.failed)} of {len(result.outcomes)} articles failed (audio-artigo status lists them)")
 
 
 def describe_episode(out_dir: Path, episode) -> str:

@@ -11,7 +11,7 @@ import tomllib
 import urllib.parse
 import uuid
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -94,6 +94,8 @@ class PodcastConfig:
 
     source: Path | None = None
     """The podcast.toml these settings came from (None: the defaults)."""
+    dist: DistConfig = field(default_factory=lambda: DistConfig())
+    """The ``[dist]`` table: the cluster (``build --backend celery``, ``worker``)."""
 
     @property
     def public_url(self) -> str:
@@ -257,11 +259,14 @@ def write_default_config(path: Path, **overrides: object) -> PodcastConfig:
         lines.append("")
         lines.extend("# " + line for line in help_text.splitlines())
         lines.append(f"{name} = {_toml_value('' if value is None else value)}")
+    lines += ["", *_DIST_EXAMPLE]
     atomicio.write_text(path, "\n".join(lines) + "\n")
     return config
 
 
 def _checked_config(settings: dict, path: Path) -> PodcastConfig:
+    settings = dict(settings)
+    dist = _checked_dist(settings.pop("dist", {}), path)
     known = list(_SETTING_HELP)
     unknown = sorted(set(settings) - set(known))
     if unknown:
@@ -299,7 +304,7 @@ def _checked_config(settings: dict, path: Path) -> PodcastConfig:
     else:
         values.pop("lexicon", None)
     values |= _checked_show_settings(values, path.parent, lambda name: f"{path}: {name}")
-    return PodcastConfig(**values, source=path)
+    return PodcastConfig(**values, source=path, dist=dist)
 
 
 def with_overrides(config: PodcastConfig, overrides: dict[str, object]) -> PodcastConfig:
@@ -414,3 +419,46 @@ def _toml_value(value: object) -> str:
         else:
             escaped.append(char)
     return '"' + "".join(escaped) + '"'
+
+
+# The [dist] table: running on a Celery cluster. Environment variables
+# (AUDIO_ARTIGO_BROKER, AUDIO_ARTIGO_STORE) override it.
+
+
+@dataclass(frozen=True)
+class DistConfig:
+    broker: str | None = None
+    """The Celery broker: redis://HOST:6379/0."""
+    store: str | None = None
+    """The clip store every worker shares: s3://bucket/prefix, file:///mnt/shared/clips..."""
+    store_options: dict = field(default_factory=dict)
+    """Passed to fsspec (e.g. endpoint_url, key, secret for an S3-compatible store)."""
+    visibility_timeout: int | None = None
+    """Seconds after which a task taken by a worker that vanished is given to another."""
+    max_tasks_per_child: int | None = None
+    """Synthesis batches a worker process runs before it is replaced (memory)."""
+
+
+_DIST_KEYS = {"broker": str, "store": str, "store_options": dict, "visibility_timeout": int, "max_tasks_per_child": int}
+
+_DIST_EXAMPLE = [
+    "# Running on a cluster (`audio-artigo build --backend celery`, `audio-artigo worker`):",
+    "# the Redis broker and the clip store every worker shares. AUDIO_ARTIGO_BROKER and",
+    "# AUDIO_ARTIGO_STORE override them.",
+    "# [dist]",
+    '# broker = "redis://127.0.0.1:6379/0"',
+    '# store = "s3://my-bucket/audio-artigo"',
+]
+
+
+def _checked_dist(table: object, path: Path) -> DistConfig:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: dist must be a table ([dist])")
+    for name, value in table.items():
+        expected = _DIST_KEYS.get(name)
+        if expected is None:
+            raise ConfigError(f"{path}: unknown setting dist.{name} (known: {', '.join(_DIST_KEYS)})")
+        if not isinstance(value, expected) or isinstance(value, bool) or (expected is int and value <= 0):
+            kind = {str: "a quoted string", dict: "a table", int: "a positive whole number"}[expected]
+            raise ConfigError(f"{path}: dist.{name} must be {kind}, not {value!r}")
+    return DistConfig(**table)

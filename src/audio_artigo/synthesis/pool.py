@@ -2,8 +2,9 @@
 
 Each worker process loads each voice once (one ONNX session per voice file,
 with the intra-op threads it is given) and writes its results straight into
-the clip cache, so only keys and numbers travel back to the parent and no
-process ever holds the whole episode. Jobs are submitted longest first, so the
+the clip cache: only numbers travel back to the parent for a synthesised
+clip (no process ever holds the episode's audio), and an encoded run's MP3
+frames, which the parent assembles into the episode anyway. Jobs are submitted longest first, so the
 last ones to finish are short and the cores stay busy to the end. Small jobs
 (a correction's few sentences) run in this process instead, with voices a
 warm-up thread loaded while the article was read, kept for the next build.
@@ -42,6 +43,8 @@ class SynthesisJob:
 class SynthesisResult:
     seconds: float
     codec_loss_db: float | None = None
+    stored: bool = True
+    """False when the store already had this clip (another worker spoke it meanwhile)."""
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,9 @@ CODEC_HEADROOM = 10 ** (-0.5 / 20)
 class _Worker:
     """Per-process state: the cache, loaded voices, and the episode's sample rate."""
 
-    def __init__(self, cache_folder: str, sample_rate: int, threads: int):
-        self.cache = ClipCache(Path(cache_folder))
+    def __init__(self, cache: ClipCache | tuple[str, str], sample_rate: int, threads: int):
+        """``cache``: the cache, or where it is (its store's location and its local folder) in a new process."""
+        self.cache = cache if isinstance(cache, ClipCache) else ClipCache.open(cache[0], Path(cache[1]))
         self.sample_rate = sample_rate
         self.threads = threads
         self.engines: dict[tuple, object] = {}
@@ -91,7 +95,7 @@ class _Worker:
             if spec.engine == "piper":
                 from audio_artigo.synthesis.piper_engine import PiperModel
 
-                self.engines[identity] = PiperModel(spec, self.threads, self.cache.models)
+                self.engines[identity] = PiperModel(self.cache.local_voice(spec), self.threads, self.cache.models)
             else:
                 from audio_artigo.synthesis.espeak_engine import EspeakEngine
 
@@ -121,11 +125,11 @@ class _Worker:
             energies=step_energies(padded, self.sample_rate),
             speech_samples=speech,
         )
-        self.cache.store_clip(job.key, clip)
-        loss = self._codec_loss(clip, job.codec_probe) if job.codec_probe is not None else None
-        return SynthesisResult(speech / self.sample_rate, loss)
+        stored = self.cache.store_clip(job.key, clip)
+        loss = self.codec_loss(clip, job.codec_probe) if job.codec_probe is not None else None
+        return SynthesisResult(speech / self.sample_rate, loss, stored)
 
-    def _codec_loss(self, clip: ClipAudio, probe) -> float | None:
+    def codec_loss(self, clip: ClipAudio, probe) -> float | None:
         """Loudness (LU) the encoder removes from a clip brought to the target level.
 
         The encoder's low-pass and masking take some energy away, a little from
@@ -170,7 +174,7 @@ class _Worker:
         padded[: len(decoded)] = decoded
         return EncodedClip(frames, step_energies(padded, self.sample_rate), mp3.count_samples(frames))
 
-    def encode(self, job: EncodeJob | MixJob) -> str:
+    def encode(self, job: EncodeJob | MixJob) -> EncodedClip:
         # The loudness that counts is the MP3's: measured on the decoded frames.
         if isinstance(job, MixJob):
             encoded = self._encode_and_measure(self._mix(job), 1.0, job.ceiling, 0, job.settings)
@@ -178,7 +182,7 @@ class _Worker:
             clip = self.cache.load_clip(job.clip_key)
             encoded = self._encode_and_measure(clip.samples(), job.gain, job.ceiling, job.pause_samples, job.settings)
         self.cache.store_encoded(job.key, encoded)
-        return job.key
+        return encoded
 
     def _mix(self, job: MixJob) -> np.ndarray:
         """The clips at the episode's gain with their pauses, after the bed's lead, and the bed under them."""
@@ -197,6 +201,11 @@ class _Worker:
         return voice + music * bed_envelope(len(voice), job.lead_samples, voice_end, self.sample_rate)
 
 
+def _clips_of(job: EncodeJob | MixJob) -> tuple[str, ...]:
+    """The cached clips (and prepared sounds) an encoding job reads."""
+    return (*job.clip_keys, job.bed_key) if isinstance(job, MixJob) else (job.clip_key,)
+
+
 def longest_first_by_generation(jobs: list[SynthesisJob], first: int, generation: int) -> list[SynthesisJob]:
     """``jobs`` cut in reading order into parts of ``first`` jobs, then of ``generation`` jobs, each part longest first."""
     ordered: list[SynthesisJob] = []
@@ -210,12 +219,12 @@ def longest_first_by_generation(jobs: list[SynthesisJob], first: int, generation
 _worker: _Worker | None = None
 
 
-def _start_worker(cache_folder: str, sample_rate: int, threads: int) -> None:
+def _start_worker(cache: tuple[str, str], sample_rate: int, threads: int) -> None:
     global _worker
     # Ctrl-C reaches the whole process group: the main process decides (a
     # build stops and lets the workers go; `follow` finishes its article).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = _Worker(cache_folder, sample_rate, threads)
+    _worker = _Worker(cache, sample_rate, threads)
     # When the pool lets a worker go, its results have been sent and its cache
     # entries written: it ends at once, skipping onnxruntime's teardown
     # (~40 ms at the end of every build and every retired generation).
@@ -344,7 +353,7 @@ class Pool:
         with _idle_lock:
             worker, _idle_worker = _idle_worker, None
         if worker is None or (worker.sample_rate, worker.threads) != (self.sample_rate, self.threads_in_process):
-            return _Worker(str(self.cache.folder), self.sample_rate, self.threads_in_process)
+            return _Worker(self.cache, self.sample_rate, self.threads_in_process)
         worker.cache = self.cache
         return worker
 
@@ -385,7 +394,7 @@ class Pool:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(str(self.cache.folder), self.sample_rate, 1),
+                initargs=((self.cache.location, str(self.cache.folder)), self.sample_rate, 1),
             )
         return self._executor
 
@@ -410,17 +419,28 @@ class Pool:
         in_process = self.workers <= 1 or sum(len(job.text) for job in jobs) <= SMALL_JOB_CHARS
         self._run(batches, "synthesize", done, in_process=in_process)
 
-    def encode(self, jobs: list[EncodeJob], done: Callable[[EncodeJob, str], None]) -> None:
+    def codec_losses(self, clip_keys: list[str], probe) -> list[float | None]:
+        """The encoder's loudness loss on each of these clips (``probe``: as SynthesisJob.codec_probe), measured in this process."""
+        local = self._take_local_worker()
+        local.cache.prefetch_clips(clip_keys)
+        return [local.codec_loss(local.cache.load_clip(key), probe) for key in clip_keys]
+
+    def encode(self, jobs: list[EncodeJob | MixJob], done: Callable[[EncodeJob | MixJob, EncodedClip], None]) -> None:
+        """Encode ``jobs``; each run's frames are stored and handed to ``done`` (from worker processes: they travel back)."""
         # Encoding is fast: worth the workers only if they are already running.
         size = max(1, -(-len(jobs) // (self.workers * ENCODE_BATCHES_PER_WORKER)))
         batches = [jobs[start : start + size] for start in range(0, len(jobs), size)]
-        self._run(batches, "encode", done, in_process=self._executor is None and len(jobs) <= 8)
+        in_process = self.workers <= 1 or (self._executor is None and len(jobs) <= 8)
+        self._run(batches, "encode", done, in_process=in_process)
 
     def _run(self, batches: list[list], method: str, done, in_process: bool) -> None:
         if in_process:
             local = self._take_local_worker()
-            for job in (job for batch in batches for job in batch):
-                done(job, getattr(local, method)(job))
+            for batch in batches:
+                if method == "encode":
+                    local.cache.prefetch_clips([key for job in batch for key in _clips_of(job)])  # a shared store: one round of requests
+                for job in batch:
+                    done(job, getattr(local, method)(job))
             return
         while batches:
             executor = self._executor_for_next_generation()
