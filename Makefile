@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test stress bench pages clean
+.PHONY: setup demo test stress bench bench-cluster pages clean
 
 $(BIN)/audio-artigo: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ stress: setup  ## long robustness runs: 100,000+ fuzzed inputs, 500+ kills
 
 bench: setup  ## speed and memory against the piper CLI (needs ../shared)
 	$(BIN)/python bench/bench.py
+
+bench-cluster: setup  ## 10 articles through a Celery cluster on this machine vs the local pool (needs ../shared, redis-server)
+	$(BIN)/python bench/cluster.py
 
 PAGES ?= ../shared/pages tests/sources/data
 pages: setup  ## the page reader against trafilatura alone on saved pages with gold strings (PAGES=folders)
