@@ -16,10 +16,10 @@ that no two share a clip. Each run, from empty caches:
   (c) the same cluster with one synth worker
 
 Wall time of each, and (b)/(a). Then the throughput as the cluster grows,
-*simulated* from what the tasks of (b) cost (their own times, from the
-workers' logs): N synth processes (one per core), one prepare/assemble
-process per four of them, and the one publisher, whose time per article
-bounds the whole cluster.
+*simulated* from what the tasks of (b) cost (their CPU time, which the
+workers log, so other load on the machine does not count): N synth
+processes (one per core), one prepare/assemble process per four of them,
+and the one publisher, whose time per article bounds the whole cluster.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import ARTICLE, ROOT, VOICE, _swap_words, fresh  # noqa: E402
 
 CLI = str(ROOT / ".venv" / "bin" / "audio-artigo")
-TASK_LINE = re.compile(r"Task audio_artigo\.(\w+)\[[^\]]+\] succeeded in ([0-9.]+)s")
+TASK_LINE = re.compile(r"audio_artigo\.(\w+)\[[^\]]+\]: episode \w+: ([0-9.]+) s CPU")
 
 
 def articles(folder: Path) -> list[Path]:
@@ -167,7 +167,7 @@ def main() -> None:
         print(f"measured throughput: {36000 / c:5.0f} articles/hour with 1 synth worker, {36000 / b:5.0f} with 2 (2 cores)")
 
         seconds = {name: median([cost.get(name, 0.0) for cost in costs]) / 10 for name in ("prepare", "synth", "assemble", "publish")}
-        print("task seconds per article in (b): " + ", ".join(f"{name} {value:.2f}" for name, value in seconds.items()))
+        print("task CPU seconds per article in (b): " + ", ".join(f"{name} {value:.2f}" for name, value in seconds.items()))
         print("simulated throughput (one core per process; one prepare/assemble process per 4 synth processes):")
         for workers in (1, 2, 4, 8, 16, 32, 64):
             helpers = math.ceil(workers / 4)
