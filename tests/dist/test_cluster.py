@@ -72,9 +72,21 @@ def download_store(cluster: Cluster, folder: Path) -> None:
         target.write_bytes(cluster.s3.get(key))
 
 
+def show_options(folder: Path) -> list[str]:
+    """The show's frame and sound for a build: a spoken intro and outro (with a date), an intro jingle."""
+    import numpy as np
+    import soundfile
+
+    jingle = folder / "vinheta.wav"
+    seconds = np.arange(int(0.8 * 44100)) / 44100
+    soundfile.write(jingle, 0.3 * np.sin(2 * np.pi * 660 * seconds), 44100)
+    return ["--intro", "Você está ouvindo {show}. {title}.", "--outro", "Publicado em {date}.", "--intro-audio", str(jingle)]
+
+
 def test_three_articles_are_published_once_as_a_local_build_would_from_the_same_clips(running_cluster, tmp_path):
     cluster = running_cluster
-    result = cluster.build(*ARTICLES)
+    show = show_options(tmp_path)
+    result = cluster.build(*ARTICLES, extra=show)
     out = cluster.root / "out"
     assert result.stdout.count(str(out)) == 3, result.stdout
 
@@ -95,7 +107,7 @@ def test_three_articles_are_published_once_as_a_local_build_would_from_the_same_
     download_store(cluster, cache)
     before = set(cache.rglob("*.npz"))
     local = tmp_path / "local"
-    run_cli(["build", *ARTICLES, "--voice", TINY_VOICE, "--out", local, "--cache-dir", cache], cluster.env, cwd=tmp_path)
+    run_cli(["build", *ARTICLES, "--voice", TINY_VOICE, "--out", local, "--cache-dir", cache, *show], cluster.env, cwd=tmp_path)
     assert {path for path in (cache / "clips").rglob("*.npz")} <= before  # no clip synthesised
     for _identity, _guid, audio_file in rows:
         stem = audio_file.removesuffix(".mp3")
@@ -103,6 +115,8 @@ def test_three_articles_are_published_once_as_a_local_build_would_from_the_same_
             assert (out / f"{stem}{suffix}").read_text() == (local / f"{stem}{suffix}").read_text(), stem + suffix
         assert chapter_frames(out / audio_file) == chapter_frames(local / audio_file)
         assert audio_frames(out / audio_file) == audio_frames(local / audio_file)
+        cues = (out / f"{stem}.vtt").read_text()
+        assert "Você está ouvindo audio-artigo." in cues and "Publicado em " in cues  # the show's frame, spoken
 
 
 def test_a_correction_synthesises_only_the_changed_sentence(running_cluster, tmp_path):
