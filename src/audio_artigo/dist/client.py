@@ -114,11 +114,11 @@ def build(articles: list, options, reporter, wait: bool = True, config=None, sou
         submitted.append(submission)
     result = ClusterBuild(submitted)
     if wait:
-        result.outcomes = follow(board, submitted, reporter)
+        result.outcomes = wait_for(board, submitted, reporter)
     return result
 
 
-def follow(board: Board, submitted: list[Submission], reporter) -> list[Outcome]:
+def wait_for(board: Board, submitted: list[Submission], reporter) -> list[Outcome]:
     """Show the progress over the clips done until every submission is published or failed."""
     ids = [submission.id for submission in submitted]
     shown_total = shown_done = None
