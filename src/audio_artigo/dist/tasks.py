@@ -45,6 +45,8 @@ BATCH_CHARS = 600
 workers share one article evenly, large enough that a task's overhead (a message, a look-up) is noise."""
 
 MAX_RETRIES = 5
+MAX_WAIT_SECONDS = 5.0
+"""The longest assemble waits before it looks again whether its clips are there."""
 WAIT_LIMIT_SECONDS = 24 * 3600
 """How long assemble waits for its clips (a long queue ahead of them) before failing the article."""
 
@@ -227,9 +229,11 @@ def _wait(job: Job, waiting_since: float, record: dict) -> None:
     remaining = max(1, record.get("clips", 0) - record.get("done", 0))
     elapsed = max(0.1, time.time() - waiting_since)
     rate = record.get("done", 0) / elapsed
-    countdown = remaining / rate * 0.5 if rate > 0 else 2.0
+    # Half the time the rest should take at the rate so far; before the first clip (queued behind
+    # other articles) the longest wait, so that a long queue costs the broker little.
+    countdown = remaining / rate * 0.5 if rate > 0 else MAX_WAIT_SECONDS
     # Well under the visibility timeout: a message held for its countdown must not be delivered twice.
-    countdown = min(max(countdown, 0.2), 10.0, SETTINGS.visibility_timeout / 4)
+    countdown = min(max(countdown, 0.2), MAX_WAIT_SECONDS, SETTINGS.visibility_timeout / 4)
     assemble.apply_async((job.to_json(), waiting_since), countdown=countdown)
 
 

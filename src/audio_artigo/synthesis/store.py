@@ -69,8 +69,6 @@ class Store(Protocol):
 class LocalStore:
     """Entries as files under a folder (see the module's docstring)."""
 
-    shared = False
-
     def __init__(self, folder: Path, url: str | None = None):
         self.folder = Path(folder)
         self.url = url or str(self.folder)
