@@ -47,3 +47,7 @@ class StoreError(AudioArtigoError):
 
 class ClusterError(AudioArtigoError):
     """The cluster (its broker, its workers) cannot be reached, or a cluster build failed."""
+
+
+class RemoteBuildError(SynthesisError):
+    """An article failed on the cluster (its reason is the workers'): like a local build's failure, it fails that article."""

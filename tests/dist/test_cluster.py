@@ -175,3 +175,24 @@ def test_no_wait_prints_the_episode_ids_and_status_follows_them(running_cluster,
 
     wait_for(lambda: any(r["id"] == episode_id for r in status(cluster)["published"]), 120, "the article to be published")
     assert "espera.mp3" in [row[2] for row in catalogue_rows(cluster.root / "out")]
+
+
+def test_follow_through_the_cluster_publishes_each_item_once_and_a_second_pass_builds_nothing(running_cluster):
+    from tests.sources.conftest import page_html, rss
+    from tests.sources.newsroom import Newsroom
+
+    cluster = running_cluster
+    out = cluster.root / "out"  # follow runs beside the publisher: its truth is the publisher's catalogue
+    with Newsroom() as newsroom:
+        for name in ("chuva", "obras"):
+            newsroom.page(f"/noticias/{name}.html", page_html(name))
+        feed = newsroom.page("/feed.xml", rss(newsroom, ["/noticias/chuva.html", "/noticias/obras.html"]), content_type="application/rss+xml")
+        follow = ["follow", feed, "--backend", "celery", "--voice", TINY_VOICE, "--out", out, "--offline"]
+        first = cluster.cli(*follow)
+        assert first.stdout.strip().splitlines()[-1] == "pass: 2 new, 0 corrected, 0 unchanged, 0 failed", first.stdout
+        submitted = len(status(cluster)["published"])
+        second = cluster.cli(*follow)
+        assert second.stdout.strip().splitlines()[-1] == "pass: 0 new, 0 corrected, 2 unchanged, 0 failed", second.stdout
+    assert len(status(cluster)["published"]) == submitted  # nothing sent to the cluster the second time
+    identities = [identity for identity, _guid, _file in catalogue_rows(out) if "/noticias/" in identity]
+    assert len(identities) == 2

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from audio_artigo.dist.board import FINISHED, RUNNING, Board
 from audio_artigo.dist.settings import DistSettings, dist_settings, local_folder
-from audio_artigo.errors import ClusterError
+from audio_artigo.errors import RemoteBuildError
 from audio_artigo.model import Episode
 
 POLL_SECONDS = 0.25
@@ -69,6 +69,7 @@ def build(articles: list, options, reporter, wait: bool = True, config=None, sou
     from audio_artigo.episode import episode_lexicon, loudness_target, prepare_sounds, publication_day
     from audio_artigo.model import Article
     from audio_artigo.sources import read_source
+    from audio_artigo.synthesis.cache import ClipCache
 
     # Every input checked before anything is queued (articles may come read already: build.build).
     sources = [article if isinstance(article, Article) else read_source(article, options.fetch) for article in articles]
@@ -148,12 +149,13 @@ def wait_for(board: Board, submitted: list[Submission], reporter) -> list[Outcom
 
 
 def build_and_wait(articles: list, options, config, sounds, reporter) -> list[Episode]:
-    """``build`` for a library caller (build.build): the published episodes; ClusterError naming the first failure."""
+    """``build`` for a library caller (build.build, a follow pass): the published episodes; RemoteBuildError naming the first failure."""
     result = build(articles, options, reporter, wait=True, config=config, sounds=sounds)
     if result.failed:
         first = result.failed[0]
         more = f" (and {len(result.failed) - 1} more)" if len(result.failed) > 1 else ""
-        raise ClusterError(f"{first.submission.source}: {first.reason}{more}")
+        source = first.submission.source
+        raise RemoteBuildError((first.reason if first.reason.startswith(source) else f"{source}: {first.reason}") + more)
     return [outcome.episode for outcome in result.outcomes]
 
 
