@@ -179,12 +179,15 @@ def _framed_lines(article: Article, script, config, spoken, bed: bool, day: dt.d
 
 
 def publication_day(article: Article, config, out_dir: Path) -> dt.date | None:
-    """The date an intro or outro reads (None when neither reads one): the article's own; else the
-    episode's first publication in ``out_dir``, so a re-build on a later day says the same; else
-    today (in the show's time zone)."""
+    """The date the intro or outro reads (see _publication_day), None when neither reads one."""
     if not (templates.uses(config.intro, "date") or templates.uses(config.outro, "date")):
         return None
-    zone = config.timezone
+    return _publication_day(article, out_dir, config.timezone)
+
+
+def _publication_day(article, out_dir: Path, zone: str) -> dt.date:
+    """The date an intro reads: the article's own; else the episode's first publication, so a
+    re-build on a later day says the same; else today (in the show's time zone)."""
     moment = calendar.parse_moment(article.published, zone)
     if moment is None and (Path(out_dir) / CATALOGUE_NAME).is_file():
         with locked_catalogue(out_dir) as catalogue:
