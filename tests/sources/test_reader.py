@@ -267,6 +267,14 @@ def test_unreadable_articles_raise_one_line_input_errors(tmp_path, name, content
     assert "\n" not in str(error.value)
 
 
+def test_a_stray_nul_late_in_a_saved_page_is_a_control_character_not_a_binary_file(tmp_path):
+    """Real saved pages carry the odd NUL (a CMS's date widget); a binary file has one near the start."""
+    html = "<html><body><div class='top'>" + "<span>menu</span>" * 600 + "\x00</div>"
+    html += "<h1>Obras na ponte</h1><p>A ponte será reformada.</p></body></html>"
+    article = read_article(write(tmp_path, "nul.html", html.encode()))
+    assert article.title == "Obras na ponte" and "A ponte será reformada." in [b.text for b in article.sections[0].blocks]
+
+
 def test_missing_files_and_folders_raise_input_errors(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         read_article(tmp_path / "nao-existe.txt")

@@ -23,8 +23,9 @@ rel="canonical"> or og:url; Markdown front matter) or else the file stem.
 ``article_from_text`` is the entry point for text already decoded (a fetched
 page); ``read_article`` reads a file into it.
 
-Text is decoded as UTF-8 (a BOM is accepted), put in NFC, and its control
-characters (also those written as HTML or Markdown character references)
+Text is decoded as UTF-8 (a BOM is accepted; a NUL byte in the first 8000
+bytes makes the file binary, a stray one later on is a control character), put
+in NFC, and its control characters (also those written as HTML or Markdown character references)
 become spaces; within a block, white space is collapsed to single spaces.
 Anything that cannot be read raises InputError with a one-line message naming
 the file; nothing else is raised, whatever the input.
@@ -47,6 +48,9 @@ BYLINE_SEARCH_BLOCKS = 3
 """The byline is looked for among the first blocks of the body only."""
 BYLINE_MAX_CHARS = 120
 """A byline is never longer than this (an author's biography is)."""
+BINARY_SNIFF_BYTES = 8000
+"""A NUL byte this early makes a file binary (Git's test); a stray one further on
+(saved pages have them) is a control character like the others."""
 
 _LIST_MARKERS = ("- ", "• ", "* ")
 _SENTENCE_END = ".!?…:;”»\")"
@@ -146,7 +150,7 @@ def _read_text(path: Path, name: str) -> str:
         return page_text(data, name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}: UTF-16 text; save it as UTF-8")
-    if b"\x00" in data:
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise InputError(f"{name}: a binary file (it contains NUL bytes), not a text article")
     try:
         text = data.decode("utf-8-sig")
