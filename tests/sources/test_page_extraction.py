@@ -89,6 +89,8 @@ def test_what_furniture_says(text, family):
         ('<div id="newsletter-signup">', "newsletter"),
         ('<div class="SocialMediaEndArticle">', "share"),
         ('<div class="hidden">', "hidden"),
+        ('<div class="inline-article-recirc">', "related"),
+        ('<div class="foto">', "caption"),
         ('<div class="hidden-xs col-md-9">', None),
         ('<div class="content-text__container">', None),
         ('<section class="headline">', None),
@@ -110,6 +112,21 @@ FURNITURE = {  # the furniture, and a string of it that must not be read
     "related box": ("<div class='box'><strong>Leia também:</strong><ul><li><a href='/1'>Governo anuncia novo pacote de obras</a></li></ul></div>", "novo pacote de obras"),
     "caption": ("<div class='foto'><img src='a.jpg'><p>A ponte da zona Leste (Foto: Fulano de Tal/Agência Exemplo)</p></div>", "A ponte da zona Leste"),
     "teaser article": ("<article class='teaser'><h3>Outra notícia</h3><p>Esta é outra história, com um texto que parece o de uma matéria comum.</p></article>", "outra história"),
+    "teaser cards": (
+        "<div class='mais'>"
+        "<div class='item'><a href='/a'><h5>Câmara aprova projeto das rodovias estaduais</h5></a>"
+        "<p>O texto segue para o Senado depois de uma votação apertada na noite de ontem.</p><span>12 comentários</span></div>"
+        "<div class='item'><h3><a href='/b'>Chuva forte alaga ruas da zona Norte</a></h3>"
+        "<p>A Defesa Civil pede que os moradores evitem as áreas de risco até amanhã.</p></div></div>",
+        "segue para o Senado",
+    ),
+    "recirculation list": (
+        "<div class='inline-article-recirc'><h2>Mais para ler</h2><ul><li>Prefeito promete reabrir o mercado municipal</li>"
+        "<li>Câmara aprova o reajuste dos servidores</li></ul></div>",
+        "reabrir o mercado",
+    ),
+    "caption paragraph": ("<p>Moradores protestam em frente à prefeitura (Vídeo enviado por um leitor)</p>", "Moradores protestam"),
+    "photo box": ("<div class='foto'><img src='a.jpg'><p>O secretário de Obras, Carlos Lima.</p></div>", "Carlos Lima"),
 }
 
 
@@ -119,6 +136,15 @@ def test_furniture_inside_the_body_is_not_read(furniture, marker):
     read = " ".join(texts(article_of(body)))
     assert all(text in read for text in PROSE)
     assert marker not in read
+
+
+def test_links_in_the_article_do_not_make_it_a_teaser():
+    """A link inside a sentence, or a short article in a box with a link line, is the article."""
+    linked = PROSE[1].replace("o investimento será de R$ 40 milhões", "<a href='/plano'>o investimento será de R$ 40 milhões</a>", 1)
+    body = f"<main><h1>TITLE</h1><div class='texto'><p>{PROSE[0]}</p><p>{linked}</p></div></main>"
+    assert texts(article_of(body)) == PROSE[:2]
+    short = f"<main><h1>TITLE</h1><div class='nota'><p>{PROSE[0]}</p><p><a href='/edital'>Edital completo das obras</a></p></div></main>"
+    assert PROSE[0] in texts(article_of(short))
 
 
 def test_an_element_named_like_furniture_that_holds_the_article_is_a_wrapper():

@@ -208,6 +208,24 @@ def test_html_metadata_and_dropped_elements(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("markup", "byline"),
+    [
+        ('<div class="byline"><span>By:</span> <a class="author" href="/a">Chloé Lauvergnier</a></div>', "Por Chloé Lauvergnier"),
+        ('<div class="author">Posted By: Hannah Curran</div>', "Por Hannah Curran"),
+        ('<div class="author">Firmado por Redacción</div>', "Por Redacción"),
+        ('<div class="author">Par Lilian Alemagna</div>', "Por Lilian Alemagna"),
+        ('<div class="byline">CBC News · Posted: Jul 30, 2019 1:05 PM EDT</div>', "Por CBC News"),
+        ('<p class="author"><span>Osmar Portilho</span></p><p class="author">Do UOL, em São Paulo</p>', "Por Osmar Portilho"),
+    ],
+)
+def test_html_bylines_in_other_languages_lose_their_label_and_their_date(tmp_path, markup, byline):
+    body = f"<main><h1>Manchete</h1>{markup}<p>Primeiro parágrafo da notícia.</p></main>"
+    article = read_article(write(tmp_path, "p.html", PAGE.format(body=body)))
+    assert article.byline == byline
+    assert [block.text for block in article.sections[0].blocks] == ["Primeiro parágrafo da notícia."]
+
+
 def test_html_title_falls_back_to_the_page_title_and_author_to_meta(tmp_path):
     article = read_article(write(tmp_path, "p.htm", PAGE.format(body="<p>Só um parágrafo.</p>")))
     assert article.title == "Título da aba"

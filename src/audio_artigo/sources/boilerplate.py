@@ -41,6 +41,9 @@ _CLASS_SPLIT = re.compile(r"[-_\s:./]+")
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _CLOCK = r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:am|pm))?"
 _DATE = r"\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?"
+_WIRE_DESK_INITIALS = re.compile(r"\(?[a-z]{1,5}(?:/[a-z]{1,5})+\)?")
+"""The agency desk's initials closing a wire story: "ap/kam/bfi/an/eg", "(mb/cc)"."""
+_LAST_PARENTHESIS = re.compile(r"\(([^()]{1,120})\)[\s.]*$")
 
 
 CAPTION_WORDS = 30
@@ -58,12 +61,18 @@ class _Phrases:
     tokens: dict[str, str]
     credit_end: re.Pattern
     """ "... — Foto: Fulano/Agência" or "... (Foto: Fulano)" ending a block."""
+    media: frozenset[str]
+    """Words for a photo or a video: "(AP Photo/Fulano)" ending a block credits one."""
+    pointers: frozenset[str]
+    """Words that point the reader at one instead: "(veja o vídeo abaixo)"."""
 
 
 @cache
 def _tables() -> _Phrases:
     exact: dict[str, str] = {}
     start, contains, whole = [], [], []
+    media: set[str] = set()
+    pointers: set[str] = set()
     units = [fold(word) for word, kind in read_rows(DATA_DIR / "page_times.tsv", 2) if kind == "unit"]
     unit = "(?:" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")"
     for phrase, family, how in read_rows(DATA_DIR / "page_phrases.tsv", 3):
@@ -76,6 +85,10 @@ def _tables() -> _Phrases:
             contains.append((folded, family))
         elif how == "whole":
             whole.append((_template(phrase, unit), family))
+        elif how == "media":
+            media.add(folded)
+        elif how == "pointer":
+            pointers.add(folded)
     for template, kind in read_rows(DATA_DIR / "page_times.tsv", 2):
         if kind == "template":
             whole.append((_template(template, unit), "time"))
@@ -87,7 +100,7 @@ def _tables() -> _Phrases:
     credits = [fold(phrase) for phrase, kind in read_data_table("clutter.tsv").items() if kind == "credit"]
     credit_words = "|".join(sorted(map(re.escape, credits), key=len, reverse=True))
     credit_end = re.compile(rf"(?:^|[—–|•(\-]|\s-)\s*(?:{credit_words})\s*:[^:()]{{1,120}}\)?\s*$")
-    return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens, credit_end)
+    return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens, credit_end, frozenset(media), frozenset(pointers))
 
 
 def _template(template: str, unit: str) -> re.Pattern:
@@ -119,12 +132,14 @@ def phrase_family(text: str) -> str | None:
     count = words.count(" ") + 1
     if text.lstrip().startswith("©"):
         return "copyright"
-    if count <= CAPTION_WORDS and tables.credit_end.search(fold(text)):
+    if count <= CAPTION_WORDS and (tables.credit_end.search(fold(text)) or _ends_with_media_credit(text, tables)):
         return "caption"
     if count <= 12:
         family = next((family for pattern, family in tables.whole if pattern.fullmatch(words)), None)
         if family or _is_time_or_date(text):
             return family or "time"
+        if _WIRE_DESK_INITIALS.fullmatch(text.strip()):
+            return "signature"
     if count > SHORT_BLOCK_WORDS:
         return None
     for phrase, family, label in tables.start:
@@ -136,6 +151,16 @@ def phrase_family(text: str) -> str | None:
         if f" {phrase} " in f" {words} ":
             return family
     return None
+
+
+def _ends_with_media_credit(text: str, tables: _Phrases) -> bool:
+    """ "Protesters in Tapachula. (Video sent to our team by a protester)", "(AP Photo/Evan Vucci)":
+    a parenthesis of two words or more that names a photo or a video and does not point at one."""
+    match = _LAST_PARENTHESIS.search(text)
+    if match is None:
+        return False
+    words = _words(match.group(1)).split()
+    return len(words) >= 2 and not tables.pointers.intersection(words) and bool(tables.media.intersection(words))
 
 
 def _is_time_or_date(text: str) -> bool:

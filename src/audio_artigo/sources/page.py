@@ -38,7 +38,15 @@ from dataclasses import dataclass
 from audio_artigo.reading.clutter import fold
 from audio_artigo.sources import boilerplate, dom
 from audio_artigo.sources.metadata import PageMetadata, read_metadata
-from audio_artigo.sources.reader import BYLINE_MAX_CHARS, BYLINE_SEARCH_BLOCKS, Parsed, byline_from_name, byline_line, collapse
+from audio_artigo.sources.reader import (
+    BYLINE_MAX_CHARS,
+    BYLINE_SEARCH_BLOCKS,
+    Parsed,
+    byline_from_name,
+    byline_line,
+    collapse,
+    without_byline_label,
+)
 
 MIN_EVIDENCE_WORDS = 40
 """Trafilatura's text must have this many words (and two blocks) to count as evidence."""
@@ -57,6 +65,11 @@ LINK_LINE_WORDS = 30
 LINK_SHARE = 0.8
 REPEAT_GRAM = 4
 """A block whose every 4-word run is in a longer block repeats it (a pull quote, a caption)."""
+CARD_MAX_WORDS = 80
+"""A teaser (linked headline, lead, time) is never longer than this."""
+CARD_HEADLINE_WORDS = 4
+CARD_CLIMB = 3
+CARDS_COMPARED = 2000
 HEADLINE_MAX_CHARS = 400
 SECTION_MAX_WORDS = 3
 """A part of a <title> after the headline this short is the section or a date ("Mercado", "10/07/2024")."""
@@ -67,6 +80,7 @@ _BYLINE_CLASSES = ("byline", "author", "autor", "assinatura")
 _ARTICLES_COMPARED = 20
 _BYLINES_COMPARED = 50
 _DATE_AFTER_NAME = re.compile(r"[\s|·•,–—-]*\d{1,2}[./]\d{1,2}[./]\d{2,4}.*$|[\s|·•,–—-]*\d{1,2}\s*[h:]\s*\d{2}.*$")
+_AFTER_BYLINE = re.compile(r"\s+[·•|]\s+")
 _WORD = re.compile(r"[^\W_]+")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[-–—·•»]|::)\s+|\s*\|\s*|(?<=\w)-\s+(?=[A-Z])")
 _TITLE_CLASSES = re.compile(r"headline|title|titulo|título|titular|manchete", re.IGNORECASE)
@@ -185,8 +199,49 @@ def _read(root, headline) -> tuple[list[dom.Piece], str | None]:
     dom.drop_non_article(root)
     byline = _take_byline_elements(root)
     headline_holders = {id(element) for element in headline.parents} if headline is not None else set()
-    collector = dom.Collector(title_element=headline, furniture=boilerplate.element_family, never_furniture=headline_holders)
+    cards = _teaser_cards(root, headline_holders)
+
+    def furniture(element) -> str | None:
+        return "related" if id(element) in cards else boilerplate.element_family(element)
+
+    collector = dom.Collector(title_element=headline, furniture=furniture, never_furniture=headline_holders)
     return collector.walk(root), byline
+
+
+def _teaser_cards(root, headline_holders: set[int]) -> set[int]:
+    """Small boxes that hold a linked headline and a few words more (its lead,
+    its time): another story's teaser, whatever the box is called.
+
+    The linked headline is a link of four words or more that is the whole text
+    of its block (<h3><a>…</a></h3>, <a><h5>…</h5></a>, <p><a>…</a></p>); its box is
+    the first element around those with more text, when that is at most
+    CARD_MAX_WORDS and holds no other such headline. A link alone in the
+    article's own text has the whole article around it, far more than a card."""
+    words: dict[int, int] = {}
+
+    def count(element) -> int:
+        if id(element) not in words:
+            words[id(element)] = len(_words(dom.element_text(element)))
+        return words[id(element)]
+
+    headlines: dict[int, int] = {}  # box -> linked headlines in it
+    for link in root.find_all("a", href=True, limit=CARDS_COMPARED):
+        href = link.get("href")
+        if not isinstance(href, str) or href.startswith(("#", "javascript:")) or count(link) < CARD_HEADLINE_WORDS:
+            continue
+        holder, whole_block = link, link.find(dom.HTML_BLOCKS) is not None
+        for _ in range(CARD_CLIMB):
+            parent = holder.parent
+            if parent is None or count(parent) != count(link):
+                break
+            holder, whole_block = parent, whole_block or parent.name in dom.HTML_BLOCKS
+        if not whole_block:
+            continue  # a link inside a sentence
+        box = holder.parent
+        if box is None or box is root or id(box) in headline_holders or count(box) > CARD_MAX_WORDS:
+            continue
+        headlines[id(box)] = headlines.get(id(box), 0) + 1
+    return {box for box, number in headlines.items() if number == 1}
 
 
 def _take_byline_elements(root) -> str | None:
@@ -211,17 +266,20 @@ def _take_byline_elements(root) -> str | None:
         if tag.parent is None:
             continue  # inside a byline element already taken out
         text = _DATE_AFTER_NAME.sub("", dom.element_text(tag)).strip()
+        text = _AFTER_BYLINE.split(text, maxsplit=1)[0]  # "CBC News · Posted: Jul 30, 2019"
         if len(text) > BYLINE_MAX_CHARS:
             continue  # an author's biography box, not a byline
         parent = tag.parent
         tag.extract()
         if boilerplate.phrase_family(text):
             continue  # "Foto: Agência" in an element named like an author
-        name = re.sub(r"^(?:por|by)\s*:?\s+", "", text, flags=re.IGNORECASE)
+        name = without_byline_label(text)
+        if not name:
+            continue  # the "By:" of <span class="byline">By:</span> <a class="author">…</a>
         byline = byline or byline_from_name(name)
         if id(tag) not in holders and byline_line(f"Por {name}") and name.casefold() not in map(str.casefold, names):
             names.append(name)
-        if parent is not None and parent is not root and dom.element_text(parent).lower() in ("", "por", "by", "e", "and", ","):
+        if parent is not None and parent is not root and (not without_byline_label(dom.element_text(parent)) or dom.element_text(parent).lower() in ("e", "and", ",")):
             parent.extract()  # the "Por" left of <p>Por <a rel="author">Fulana</a></p>
     if len(names) > 1:
         return "Por " + ", ".join(names[:-1]) + " e " + names[-1]
@@ -242,7 +300,7 @@ def _names_in_byline(byline: str | None) -> list[str]:
     """ "Por Fulana de Tal e Beltrano, g1 SP" -> ["Fulana de Tal", "Beltrano"] (the page's metadata names none)."""
     if not byline:
         return []
-    names = re.sub(r"^(?:por|by)\s*:?\s+", "", byline, flags=re.IGNORECASE)
+    names = without_byline_label(byline)
     names = re.split(r"\s*[|—–(/]|,\s+(?:d[aoe]s?|of|em|in|para|for)\b", names)[0]
     return [name for name in re.split(r"\s*,\s*|\s+(?:e|and|y|et)\s+", names) if name.strip()]
 
