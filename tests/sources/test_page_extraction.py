@@ -147,6 +147,14 @@ def test_links_in_the_article_do_not_make_it_a_teaser():
     assert PROSE[0] in texts(article_of(short))
 
 
+def test_an_article_made_of_linked_titles_and_short_texts_is_not_a_list_of_teasers():
+    """ "Cinco filmes para ver": each film under its linked title, in a box of its own."""
+    films = [("Ainda Estou Aqui, de Walter Salles", PROSE[0]), ("O Agente Secreto, de Kleber Mendonça", PROSE[1]), ("Central do Brasil, de Walter Salles", PROSE[2])]
+    body = "".join(f"<section><h3><a href='/filmes/{n}'>{name}</a></h3><p>{text}</p></section>" for n, (name, text) in enumerate(films))
+    read = texts(article_of(f"<main><h1>TITLE</h1><p>{PROSE[3]}</p><div class='lista'>{body}</div><p>{PROSE[4]}</p></main>"))
+    assert all(text in read for text in PROSE)
+
+
 def test_an_element_named_like_furniture_that_holds_the_article_is_a_wrapper():
     body = paragraphs().replace("<div class='texto'>", "<div class='post has-comments share-enabled'>")
     assert texts(article_of(body)) == PROSE

@@ -67,6 +67,8 @@ REPEAT_GRAM = 4
 """A block whose every 4-word run is in a longer block repeats it (a pull quote, a caption)."""
 CARD_MAX_WORDS = 80
 """A teaser (linked headline, lead, time) is never longer than this."""
+TEASERS_MAX_SHARE = 0.5
+"""Teaser cards holding this share of the article are the article's own sections."""
 CARD_HEADLINE_WORDS = 4
 CARD_CLIMB = 3
 CARDS_COMPARED = 2000
@@ -202,7 +204,7 @@ def _read(root, headline) -> tuple[list[dom.Piece], str | None]:
     cards = _teaser_cards(root, headline_holders)
 
     def furniture(element) -> str | None:
-        return "related" if id(element) in cards else boilerplate.element_family(element)
+        return "teaser" if id(element) in cards else boilerplate.element_family(element)
 
     collector = dom.Collector(title_element=headline, furniture=furniture, never_furniture=headline_holders)
     return collector.walk(root), byline
@@ -328,6 +330,11 @@ def _reconcile(pieces: list[dom.Piece], evidence: Evidence | None, meta: PageMet
                 paragraphs[piece.furniture[0]] = paragraphs.get(piece.furniture[0], 0) + 1
     wrappers = {element for element, weight in held.items() if weight >= WRAPPER_SHARE * total}
     wrappers |= {element for element, count in paragraphs.items() if count >= WRAPPED_PARAGRAPHS}
+    # Teaser cards that hold most of the article are its sections (a list of films,
+    # each under its linked title), not other stories.
+    teasers = {piece.furniture[0] for piece in pieces if piece.furniture and piece.furniture[1] == "teaser"}
+    if sum(held[element] for element in teasers) >= TEASERS_MAX_SHARE * total:
+        wrappers |= set(teasers)
     units = {piece.unit for piece, ok in zip(pieces, confirmed) if ok and piece.unit is not None}
     description = _words(meta.description)
     first = next((index for index, ok in enumerate(confirmed) if ok), len(pieces))
