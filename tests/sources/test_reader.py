@@ -217,6 +217,13 @@ def test_html_metadata_and_dropped_elements(tmp_path):
         ('<div class="author">Par Lilian Alemagna</div>', "Por Lilian Alemagna"),
         ('<div class="byline">CBC News · Posted: Jul 30, 2019 1:05 PM EDT</div>', "Por CBC News"),
         ('<p class="author"><span>Osmar Portilho</span></p><p class="author">Do UOL, em São Paulo</p>', "Por Osmar Portilho"),
+        ('<p class="author">Autor: Osmar Portilho</p>', "Por Osmar Portilho"),
+        (  # the authors of other stories' teasers are not the article's
+            '<p>Por <a class="author" href="/kab">Kab Niang</a></p><div class="lista"><div><h3><a href="/x">Greve chega à terceira semana na universidade</a></h3>'
+            '<a class="listPosts-author" href="/p">Philippe Douroux</a></div><div><h3><a href="/y">Estudantes ocupam prédio da reitoria</a></h3>'
+            '<a class="listPosts-author" href="/h">Hervé Hinopay</a></div></div>',
+            "Por Kab Niang",
+        ),
     ],
 )
 def test_html_bylines_in_other_languages_lose_their_label_and_their_date(tmp_path, markup, byline):

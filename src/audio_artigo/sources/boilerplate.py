@@ -43,6 +43,8 @@ _CLOCK = r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:am|pm))?"
 _DATE = r"\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?"
 _WIRE_DESK_INITIALS = re.compile(r"\(?[a-z]{1,5}(?:/[a-z]{1,5})+\)?")
 """The agency desk's initials closing a wire story: "ap/kam/bfi/an/eg", "(mb/cc)"."""
+_EMAIL_SIGNATURE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*(?:\(END\)|\(FIM\)|\(FIN\))?", re.IGNORECASE)
+"""A reporter's address alone closing a story: "kokobj@yna.co.kr (END)"."""
 _LAST_PARENTHESIS = re.compile(r"\(([^()]{1,120})\)[\s.]*$")
 
 
@@ -138,7 +140,7 @@ def phrase_family(text: str) -> str | None:
         family = next((family for pattern, family in tables.whole if pattern.fullmatch(words)), None)
         if family or _is_time_or_date(text):
             return family or "time"
-        if _WIRE_DESK_INITIALS.fullmatch(text.strip()):
+        if _WIRE_DESK_INITIALS.fullmatch(text.strip()) or _EMAIL_SIGNATURE.fullmatch(text.strip()):
             return "signature"
     if count > SHORT_BLOCK_WORDS:
         return None

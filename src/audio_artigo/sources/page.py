@@ -81,6 +81,9 @@ CANDIDATES_COMPARED = 300
 _BYLINE_CLASSES = ("byline", "author", "autor", "assinatura")
 _ARTICLES_COMPARED = 20
 _BYLINES_COMPARED = 50
+_NOT_THE_ARTICLES = frozenset({"related"})
+"""Furniture whose author elements name someone else: other stories' authors. (Not
+"comments": "firma_comentarios" boxes hold the byline and the comment count.)"""
 _DATE_AFTER_NAME = re.compile(r"[\s|·•,–—-]*\d{1,2}[./]\d{1,2}[./]\d{2,4}.*$|[\s|·•,–—-]*\d{1,2}\s*[h:]\s*\d{2}.*$")
 _AFTER_BYLINE = re.compile(r"\s+[·•|]\s+")
 _WORD = re.compile(r"[^\W_]+")
@@ -199,9 +202,9 @@ def _with_headline(article, headline):
 def _read(root, headline) -> tuple[list[dom.Piece], str | None]:
     """The pieces under ``root``, and the byline the page marks there."""
     dom.drop_non_article(root)
-    byline = _take_byline_elements(root)
     headline_holders = {id(element) for element in headline.parents} if headline is not None else set()
     cards = _teaser_cards(root, headline_holders)
+    byline = _take_byline_elements(root, cards)
 
     def furniture(element) -> str | None:
         return "teaser" if id(element) in cards else boilerplate.element_family(element)
@@ -246,9 +249,10 @@ def _teaser_cards(root, headline_holders: set[int]) -> set[int]:
     return {box for box, number in headlines.items() if number == 1}
 
 
-def _take_byline_elements(root) -> str | None:
+def _take_byline_elements(root, cards: set[int]) -> str | None:
     """Take out the page's byline elements; "Por Fulana" (or "Por Fulana e Beltrano",
-    when each author has an element of its own) from them."""
+    when each author has an element of its own) from them. The authors of other
+    stories' teasers are not the article's."""
 
     def is_byline(tag) -> bool:
         classes = " ".join(tag.get("class") or []).lower()
@@ -259,7 +263,10 @@ def _take_byline_elements(root) -> str | None:
             or any(word in classes for word in _BYLINE_CLASSES)
         )
 
-    tags = root.find_all(is_byline, limit=_BYLINES_COMPARED)
+    def elsewhere(tag) -> bool:
+        return any(id(parent) in cards or boilerplate.element_family(parent) in _NOT_THE_ARTICLES for parent in tag.parents)
+
+    tags = [tag for tag in root.find_all(is_byline, limit=_BYLINES_COMPARED) if not elsewhere(tag)]
     # The innermost first: <div class="byline"><a class="author">Fulana</a> <time>...</time></div>.
     holders = {id(parent) for tag in tags for parent in tag.parents}
     names: list[str] = []
