@@ -51,9 +51,6 @@ BYLINE_SEARCH_BLOCKS = 3
 """The byline is looked for among the first blocks of the body only."""
 BYLINE_MAX_CHARS = 120
 """A byline is never longer than this (an author's biography is)."""
-BINARY_SNIFF_BYTES = 8000
-"""A NUL byte this early makes a file binary (Git's test); a stray one further on
-(saved pages have them) is a control character like the others."""
 
 _LIST_MARKERS = ("- ", "• ", "* ")
 _SENTENCE_END = ".!?…:;”»\")"
@@ -153,6 +150,8 @@ def _read_text(path: Path, name: str) -> str:
         return page_text(data, name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}: UTF-16 text; save it as UTF-8")
+    from audio_artigo.sources.charset import BINARY_SNIFF_BYTES
+
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise InputError(f"{name}: a binary file (it contains NUL bytes), not a text article")
     try:
