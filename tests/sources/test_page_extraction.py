@@ -160,6 +160,14 @@ def test_an_element_named_like_furniture_that_holds_the_article_is_a_wrapper():
     assert texts(article_of(body)) == PROSE
 
 
+def test_paragraphs_each_named_like_furniture_are_the_article():
+    """Condé Nast's pages mark every paragraph of the article <p class="paywall">: together they hold it."""
+    long_prose = [f"{text} O caso foi registrado no parágrafo {number} da reportagem, que segue com mais detalhes." for number, text in enumerate(PROSE)]
+    body = "".join(f"<p class='paywall'>{text}</p>" for text in long_prose)
+    body += "<div class='paywall-offer'><p>Assine por R$ 1,90 e leia sem limites.</p></div>"
+    assert texts(article_of(f"<main><h1>TITLE</h1><article>{body}</article></main>")) == long_prose
+
+
 def test_a_pull_quote_repeating_the_body_is_read_once():
     pull = f"<div class='destaque'><p>{PROSE[1][:60]}</p></div>"
     assert texts(article_of(paragraphs(pull))) == PROSE

@@ -54,7 +54,16 @@ class Piece:
     subtitle: bool = False
     """The standfirst right under the headline."""
     furniture: tuple[int, str] | None = None
-    """The innermost element around it whose class names page furniture: (its id, the family)."""
+    """The innermost element around it whose class names page furniture: (its key, the family).
+    The key is the element's id, but paragraphs named alike share one: a site that
+    marks each paragraph of the article "paywall" holds the article in them."""
+
+
+def _furniture_key(node) -> int:
+    if node.name != "p":
+        return id(node)
+    classes = node.get("class") or []
+    return hash(("p", " ".join(sorted(classes)) if not isinstance(classes, str) else classes))
 
 
 def soup(text: str, name: str):
@@ -200,7 +209,7 @@ class Collector:
             if tag == "article":
                 self._articles += 1
             if family:
-                self._furniture.append((id(node), family))
+                self._furniture.append((_furniture_key(node), family))
             self._marked.append(bool(family))
 
     def _leave(self, node) -> None:
