@@ -67,6 +67,9 @@ class _Phrases:
     """Words for a photo or a video: "(AP Photo/Fulano)" ending a block credits one."""
     pointers: frozenset[str]
     """Words that point the reader at one instead: "(veja o vídeo abaixo)"."""
+    follow: frozenset[str]
+    """Verbs that open a prompt to follow the site on a social network ("Acompanhe", "Siga")."""
+    networks: frozenset[str]
 
 
 @cache
@@ -75,6 +78,8 @@ def _tables() -> _Phrases:
     start, contains, whole = [], [], []
     media: set[str] = set()
     pointers: set[str] = set()
+    follow: set[str] = set()
+    networks: set[str] = set()
     units = [fold(word) for word, kind in read_rows(DATA_DIR / "page_times.tsv", 2) if kind == "unit"]
     unit = "(?:" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")"
     for phrase, family, how in read_rows(DATA_DIR / "page_phrases.tsv", 3):
@@ -91,6 +96,10 @@ def _tables() -> _Phrases:
             media.add(folded)
         elif how == "pointer":
             pointers.add(folded)
+        elif how == "follow":
+            follow.add(folded.split()[0])
+        elif how == "network":
+            networks.add(folded)
     for template, kind in read_rows(DATA_DIR / "page_times.tsv", 2):
         if kind == "template":
             whole.append((_template(template, unit), "time"))
@@ -102,7 +111,7 @@ def _tables() -> _Phrases:
     credits = [fold(phrase) for phrase, kind in read_data_table("clutter.tsv").items() if kind == "credit"]
     credit_words = "|".join(sorted(map(re.escape, credits), key=len, reverse=True))
     credit_end = re.compile(rf"(?:^|[—–|•(\-]|\s-)\s*(?:{credit_words})\s*:[^:()]{{1,120}}\)?\s*$")
-    return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens, credit_end, frozenset(media), frozenset(pointers))
+    return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens, credit_end, frozenset(media), frozenset(pointers), frozenset(follow), frozenset(networks))
 
 
 def _template(template: str, unit: str) -> re.Pattern:
@@ -152,6 +161,9 @@ def phrase_family(text: str) -> str | None:
     for phrase, family in tables.contains:
         if f" {phrase} " in f" {words} ":
             return family
+    first, _, rest = words.partition(" ")
+    if first in tables.follow and tables.networks.intersection(rest.split()):
+        return "newsletter"  # "Acompanhe o g1 no Facebook e no Instagram"
     return None
 
 
