@@ -126,6 +126,10 @@ FURNITURE = {  # the furniture, and a string of it that must not be read
         "reabrir o mercado",
     ),
     "caption paragraph": ("<p>Moradores protestam em frente à prefeitura (Vídeo enviado por um leitor)</p>", "Moradores protestam"),
+    "prompt lines": (
+        "<p><strong>📲 Confira as últimas notícias do g1 Piauí</strong><br>📲 Acompanhe o g1 Piauí no Facebook, no Instagram e no Twitter</p>",
+        "Acompanhe o g1",
+    ),
     "photo box": ("<div class='foto'><img src='a.jpg'><p>O secretário de Obras, Carlos Lima.</p></div>", "Carlos Lima"),
 }
 
