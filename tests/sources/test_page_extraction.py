@@ -172,6 +172,24 @@ def test_paragraphs_each_named_like_furniture_are_the_article():
     assert texts(article_of(f"<main><h1>TITLE</h1><article>{body}</article></main>")) == long_prose
 
 
+def test_a_short_subhead_the_evidence_lacks_is_read_between_two_paragraphs():
+    """Trafilatura often drops one- and two-word subheads ("Desglose"); between two paragraphs
+    of the article a short heading is its subhead. Elsewhere (a sidebar's "Cortes 247") it is not."""
+    from audio_artigo.sources.metadata import PageMetadata
+    from audio_artigo.sources.page import Evidence, _reconcile
+
+    evidence = Evidence.of_page("", "\n".join(PROSE))
+    pieces = [
+        dom.Piece("paragraph", PROSE[0]),
+        dom.Piece("paragraph", "Desglose", heading_tag=True),
+        dom.Piece("paragraph", PROSE[1]),
+        dom.Piece("paragraph", PROSE[2]),
+        dom.Piece("paragraph", "Cortes 247", heading_tag=True),
+        dom.Piece("paragraph", "Continua depois da publicidade"),
+    ]
+    assert [piece.text for piece in _reconcile(pieces, evidence, PageMetadata())] == [PROSE[0], "Desglose", PROSE[1], PROSE[2]]
+
+
 def test_a_pull_quote_repeating_the_body_is_read_once():
     pull = f"<div class='destaque'><p>{PROSE[1][:60]}</p></div>"
     assert texts(article_of(paragraphs(pull))) == PROSE

@@ -53,6 +53,8 @@ class Piece:
     """The quotation, list or table it is part of (an id shared by its pieces)."""
     subtitle: bool = False
     """The standfirst right under the headline."""
+    heading_tag: bool = False
+    """Written as a heading (<h1>…<h6>), whatever kind it is read as."""
     furniture: tuple[int, str] | None = None
     """The innermost element around it whose class names page furniture: (its key, the family).
     The key is the element's id, but paragraphs named alike share one: a site that
@@ -248,7 +250,7 @@ class Collector:
             if subtitle_place and self._heading == "h2" and len(text.split()) >= SUBTITLE_MIN_WORDS:
                 self.pieces.append(Piece("paragraph", text, link_share, unit, subtitle=True, furniture=furniture))
             else:
-                self.pieces.append(Piece("heading", text, link_share, unit, furniture=furniture))
+                self.pieces.append(Piece("heading", text, link_share, unit, heading_tag=True, furniture=furniture))
             return
         if self._open["footer"]:
             kind: BlockKind = "paragraph"  # the attribution under a block quotation
@@ -259,7 +261,7 @@ class Collector:
             kind = "list_item" if self._open["li"] else "paragraph"
         for paragraph in paragraphs:
             if paragraph:
-                self.pieces.append(Piece(kind, paragraph, link_share, unit, furniture=furniture))
+                self.pieces.append(Piece(kind, paragraph, link_share, unit, heading_tag=self._heading is not None, furniture=furniture))
 
     def _paragraphs(self) -> list[str]:
         """The text read so far, as paragraphs: two line breaks in a row separate them."""

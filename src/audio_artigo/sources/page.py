@@ -60,6 +60,8 @@ WRAPPER_SHARE = 0.25
 WRAPPED_PARAGRAPHS = 2
 WRAPPED_PARAGRAPH_WORDS = 25
 """An element named like furniture that holds two paragraphs of the article this long is a wrapper."""
+SUBHEAD_MAX_WORDS = 12
+"""A heading this short between two paragraphs of the article is a subhead."""
 RELATED_LABEL_WORDS = 4
 LINK_LINE_WORDS = 30
 """A block this short that is all link text is a link to another page."""
@@ -347,7 +349,8 @@ def _reconcile(pieces: list[dom.Piece], evidence: Evidence | None, meta: PageMet
     description = _words(meta.description)
     first = next((index for index, ok in enumerate(confirmed) if ok), len(pieces))
 
-    kept: list[dom.Piece] = []
+    keep = [False] * len(pieces)
+    unconfirmed = [False] * len(pieces)  # not furniture, but the evidence lacks it
     after_related = False
     for index, piece in enumerate(pieces):
         if piece.furniture is not None and piece.furniture[0] not in wrappers:
@@ -363,9 +366,27 @@ def _reconcile(pieces: list[dom.Piece], evidence: Evidence | None, meta: PageMet
         if family is not None or _is_link_line(piece):
             continue
         standfirst = index < first and (piece.subtitle or (description and _words(piece.text) == description))
-        if confirmed[index] or standfirst or (piece.unit is not None and piece.unit in units):
-            kept.append(piece)
-    return _without_repeats(kept)
+        keep[index] = confirmed[index] or standfirst or (piece.unit is not None and piece.unit in units)
+        unconfirmed[index] = not keep[index]
+    for index in range(1, len(pieces) - 1):
+        if unconfirmed[index] and _is_subhead_between(pieces, keep, index):
+            keep[index] = True
+    return _without_repeats([piece for piece, kept in zip(pieces, keep) if kept])
+
+
+def _is_subhead_between(pieces: list[dom.Piece], keep: list[bool], index: int) -> bool:
+    """A short heading between two kept paragraphs is the article's subhead, even when
+    trafilatura left it out (it often drops one- and two-word subheads: "Desglose")."""
+    piece, before, after = pieces[index], pieces[index - 1], pieces[index + 1]
+    return (
+        piece.heading_tag
+        and len(_words(piece.text)) <= SUBHEAD_MAX_WORDS
+        and keep[index - 1]
+        and keep[index + 1]
+        and before.kind == after.kind == "paragraph"
+        and not before.heading_tag
+        and not after.heading_tag
+    )
 
 
 def _is_link_line(piece: dom.Piece) -> bool:
