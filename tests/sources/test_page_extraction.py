@@ -56,6 +56,16 @@ def test_the_title_is_the_headline_never_a_logo_nor_the_section(body, head):
     assert article_of(body, head).title == "Prefeitura anuncia plano para recuperar pontes da cidade"
 
 
+def test_a_logo_h1_that_glues_the_site_name_to_the_headline_is_not_the_title():
+    """<h1><span>Manchete</span><a>Jornal Exemplo</a></h1> reads "...cidadeJornal Exemplo": the headline is the <h3> that agrees."""
+    head = '<meta name="twitter:title" content="Prefeitura anuncia plano para recuperar pontes da cidade">'
+    logo = "<h1><span>Prefeitura anuncia plano para recuperar pontes da cidade</span><a href='/'>Jornal Exemplo</a></h1>"
+    body = paragraphs().replace("<h1>TITLE</h1>", logo + "<hgroup><h3>TITLE</h3></hgroup>")
+    assert article_of(body, head).title == "Prefeitura anuncia plano para recuperar pontes da cidade"
+    cut = '<meta property="og:title" content="Prefeitura anuncia plano para recuperar pon…">'
+    assert article_of(paragraphs(), cut).title == "Prefeitura anuncia plano para recuperar pontes da cidade"
+
+
 def test_a_visible_headline_that_differs_from_the_metadata_is_kept():
     """The page shows one headline and its metadata says another (an edited headline): the listener hears the visible one."""
     head = '<meta property="og:title" content="Obras nas pontes: prefeitura divulga cronograma">'

@@ -480,7 +480,10 @@ def _agrees(text: str, title: str) -> bool:
     heading_count, meta_count = heading.count(" ") + 1, meta.count(" ") + 1
     if heading_count >= 3 and meta_count - heading_count <= 10 and (meta.startswith(heading + " ") or meta.endswith(" " + heading)):
         return True
-    return meta_count >= 5 and heading.startswith(meta)
+    # Cut short: at a word's end, or inside one where the title says so ("Manchete muito lon…");
+    # "...InfantaUltima Hora Mallorca" (a logo <h1> gluing the site's name on) is not the title.
+    cut_in_a_word = title.rstrip().endswith(("…", "..."))
+    return meta_count >= 5 and (heading.startswith(meta + " ") or (cut_in_a_word and heading.startswith(meta)))
 
 
 def _without_site_name(title: str, site_words: list[list[str]]) -> str:
