@@ -78,6 +78,7 @@ def _tables() -> _Phrases:
     start, contains, whole = [], [], []
     media: set[str] = set()
     pointers: set[str] = set()
+    credits: list[str] = []  # credit words of the other languages ("Image:", "Photo:")
     follow: set[str] = set()
     networks: set[str] = set()
     units = [fold(word) for word, kind in read_rows(DATA_DIR / "page_times.tsv", 2) if kind == "unit"]
@@ -92,6 +93,8 @@ def _tables() -> _Phrases:
             contains.append((folded, family))
         elif how == "whole":
             whole.append((_template(phrase, unit), family))
+        elif how == "credit":
+            credits.append(fold(phrase))
         elif how == "media":
             media.add(folded)
         elif how == "pointer":
@@ -107,8 +110,9 @@ def _tables() -> _Phrases:
     tokens: dict[str, str] = {}
     for name, family, how in read_rows(DATA_DIR / "page_classes.tsv", 3):
         (classes if how == "class" else tokens)[name.lower()] = family
-    # The photo-credit words are the segmenter's (reading/data/clutter.tsv, kind "credit").
-    credits = [fold(phrase) for phrase, kind in read_data_table("clutter.tsv").items() if kind == "credit"]
+    # The photo-credit words are the segmenter's (reading/data/clutter.tsv, kind "credit"), and
+    # those of the other languages pages come in.
+    credits += [fold(phrase) for phrase, kind in read_data_table("clutter.tsv").items() if kind == "credit"]
     credit_words = "|".join(sorted(map(re.escape, credits), key=len, reverse=True))
     credit_end = re.compile(rf"(?:^|[—–|•(\-]|\s-)\s*(?:{credit_words})\s*:[^:()]{{1,120}}\)?\s*$")
     return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens, credit_end, frozenset(media), frozenset(pointers), frozenset(follow), frozenset(networks))
