@@ -8,8 +8,9 @@ quoted words without their marks; everything else (attributions such as
   quotation may span several sentences or be interrupted by its attribution
   (“…”, disse Chen. “…”). A full stop (! ? …) right after the closing mark
   ends the quotation's sentence and stays with it (“… neste ano”.). Marks
-  inside a quotation (‘…’, a nested “…”) stay in its text. Apostrophes (d'água, Sant'Ana) are never marks; a straight
-  mark after a digit followed by a lowercase word is an inch mark (32" e).
+  inside a quotation (‘…’, a nested “…”) stay in its text. Apostrophes
+  (d'água, Sant'Ana) are never marks; a straight mark after a digit followed
+  by a lowercase word is an inch mark (32" e).
   Whether a straight mark opens or closes is read from the characters beside
   it, looking past single quotes and apostrophes ("… de 'forno'", contou).
   Curly marks typed the wrong way round are read by their position: ” before

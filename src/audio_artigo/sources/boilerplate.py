@@ -70,6 +70,7 @@ class _Phrases:
     follow: frozenset[str]
     """Verbs that open a prompt to follow the site on a social network ("Acompanhe", "Siga")."""
     networks: frozenset[str]
+    """Social networks' names, for those prompts."""
 
 
 @cache
@@ -115,7 +116,10 @@ def _tables() -> _Phrases:
     credits += [fold(phrase) for phrase, kind in read_data_table("clutter.tsv").items() if kind == "credit"]
     credit_words = "|".join(sorted(map(re.escape, credits), key=len, reverse=True))
     credit_end = re.compile(rf"(?:^|[—–|•(\-]|\s-)\s*(?:{credit_words})\s*:[^:()]{{1,120}}\)?\s*$")
-    return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens, credit_end, frozenset(media), frozenset(pointers), frozenset(follow), frozenset(networks))
+    return _Phrases(
+        exact, tuple(start), tuple(contains), tuple(whole), classes, tokens, credit_end,
+        frozenset(media), frozenset(pointers), frozenset(follow), frozenset(networks),
+    )  # fmt: skip
 
 
 def _template(template: str, unit: str) -> re.Pattern:

@@ -62,6 +62,7 @@ class Piece:
 
 
 def _furniture_key(node) -> int:
+    """The element's id; for a paragraph, its tag and classes (see ``Piece.furniture``)."""
     if node.name != "p":
         return id(node)
     classes = node.get("class") or []

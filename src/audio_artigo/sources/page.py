@@ -301,7 +301,8 @@ def _take_byline_elements(root, cards: set[int]) -> str | None:
         byline = byline or byline_from_name(name)
         if id(tag) not in holders and byline_line(f"Por {name}") and name.casefold() not in map(str.casefold, names):
             names.append(name)
-        if parent is not None and parent is not root and (not without_byline_label(dom.element_text(parent)) or dom.element_text(parent).lower() in ("e", "and", ",")):
+        left = dom.element_text(parent) if parent is not None and parent is not root else None
+        if left is not None and (not without_byline_label(left) or left.lower() in ("e", "and", ",")):
             parent.extract()  # the "Por" left of <p>Por <a rel="author">Fulana</a></p>
     if len(names) > 1:
         return "Por " + ", ".join(names[:-1]) + " e " + names[-1]

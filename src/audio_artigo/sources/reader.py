@@ -25,8 +25,9 @@ page); ``read_article`` reads a file into it.
 
 Text is decoded as UTF-8 (a BOM is accepted; a NUL byte in the first 8000
 bytes makes the file binary, a stray one later on is a control character), put
-in NFC, and its control characters (also those written as HTML or Markdown character references)
-become spaces; within a block, white space is collapsed to single spaces.
+in NFC, and its control characters (also those written as HTML or Markdown
+character references) become spaces; within a block, white space is collapsed
+to single spaces.
 Anything that cannot be read raises InputError with a one-line message naming
 the file; nothing else is raised, whatever the input.
 """
