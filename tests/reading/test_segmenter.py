@@ -108,7 +108,7 @@ def test_acceptance_4_vacinacao(vacinacao):
     assert [chapter["title"] for chapter in script["chapters"][1:]] == ["Casos de SRAG em alta", "Onde se vacinar"]
     assert quotes_of(script) == [
         "A vacina é segura, gratuita e é a forma mais eficaz de evitar casos graves. Não deixe para depois.",
-        "quem tem doença crônica precisa se vacinar já",
+        "quem tem doença crônica precisa se vacinar já.",
     ]
 
 

@@ -56,6 +56,16 @@ def test_the_title_is_the_headline_never_a_logo_nor_the_section(body, head):
     assert article_of(body, head).title == "Prefeitura anuncia plano para recuperar pontes da cidade"
 
 
+def test_a_logo_h1_that_glues_the_site_name_to_the_headline_is_not_the_title():
+    """<h1><span>Manchete</span><a>Jornal Exemplo</a></h1> reads "...cidadeJornal Exemplo": the headline is the <h3> that agrees."""
+    head = '<meta name="twitter:title" content="Prefeitura anuncia plano para recuperar pontes da cidade">'
+    logo = "<h1><span>Prefeitura anuncia plano para recuperar pontes da cidade</span><a href='/'>Jornal Exemplo</a></h1>"
+    body = paragraphs().replace("<h1>TITLE</h1>", logo + "<hgroup><h3>TITLE</h3></hgroup>")
+    assert article_of(body, head).title == "Prefeitura anuncia plano para recuperar pontes da cidade"
+    cut = '<meta property="og:title" content="Prefeitura anuncia plano para recuperar pon…">'
+    assert article_of(paragraphs(), cut).title == "Prefeitura anuncia plano para recuperar pontes da cidade"
+
+
 def test_a_visible_headline_that_differs_from_the_metadata_is_kept():
     """The page shows one headline and its metadata says another (an edited headline): the listener hears the visible one."""
     head = '<meta property="og:title" content="Obras nas pontes: prefeitura divulga cronograma">'
@@ -89,6 +99,8 @@ def test_what_furniture_says(text, family):
         ('<div id="newsletter-signup">', "newsletter"),
         ('<div class="SocialMediaEndArticle">', "share"),
         ('<div class="hidden">', "hidden"),
+        ('<div class="inline-article-recirc">', "related"),
+        ('<div class="foto">', "caption"),
         ('<div class="hidden-xs col-md-9">', None),
         ('<div class="content-text__container">', None),
         ('<section class="headline">', None),
@@ -110,6 +122,25 @@ FURNITURE = {  # the furniture, and a string of it that must not be read
     "related box": ("<div class='box'><strong>Leia também:</strong><ul><li><a href='/1'>Governo anuncia novo pacote de obras</a></li></ul></div>", "novo pacote de obras"),
     "caption": ("<div class='foto'><img src='a.jpg'><p>A ponte da zona Leste (Foto: Fulano de Tal/Agência Exemplo)</p></div>", "A ponte da zona Leste"),
     "teaser article": ("<article class='teaser'><h3>Outra notícia</h3><p>Esta é outra história, com um texto que parece o de uma matéria comum.</p></article>", "outra história"),
+    "teaser cards": (
+        "<div class='mais'>"
+        "<div class='item'><a href='/a'><h5>Câmara aprova projeto das rodovias estaduais</h5></a>"
+        "<p>O texto segue para o Senado depois de uma votação apertada na noite de ontem.</p><span>12 comentários</span></div>"
+        "<div class='item'><h3><a href='/b'>Chuva forte alaga ruas da zona Norte</a></h3>"
+        "<p>A Defesa Civil pede que os moradores evitem as áreas de risco até amanhã.</p></div></div>",
+        "segue para o Senado",
+    ),
+    "recirculation list": (
+        "<div class='inline-article-recirc'><h2>Mais para ler</h2><ul><li>Prefeito promete reabrir o mercado municipal</li>"
+        "<li>Câmara aprova o reajuste dos servidores</li></ul></div>",
+        "reabrir o mercado",
+    ),
+    "caption paragraph": ("<p>Moradores protestam em frente à prefeitura (Vídeo enviado por um leitor)</p>", "Moradores protestam"),
+    "prompt lines": (
+        "<p><strong>📲 Confira as últimas notícias do g1 Piauí</strong><br>📲 Acompanhe o g1 Piauí no Facebook, no Instagram e no Twitter</p>",
+        "Acompanhe o g1",
+    ),
+    "photo box": ("<div class='foto'><img src='a.jpg'><p>O secretário de Obras, Carlos Lima.</p></div>", "Carlos Lima"),
 }
 
 
@@ -121,9 +152,52 @@ def test_furniture_inside_the_body_is_not_read(furniture, marker):
     assert marker not in read
 
 
+def test_links_in_the_article_do_not_make_it_a_teaser():
+    """A link inside a sentence, or a short article in a box with a link line, is the article."""
+    linked = PROSE[1].replace("o investimento será de R$ 40 milhões", "<a href='/plano'>o investimento será de R$ 40 milhões</a>", 1)
+    body = f"<main><h1>TITLE</h1><div class='texto'><p>{PROSE[0]}</p><p>{linked}</p></div></main>"
+    assert texts(article_of(body)) == PROSE[:2]
+    short = f"<main><h1>TITLE</h1><div class='nota'><p>{PROSE[0]}</p><p><a href='/edital'>Edital completo das obras</a></p></div></main>"
+    assert PROSE[0] in texts(article_of(short))
+
+
+def test_an_article_made_of_linked_titles_and_short_texts_is_not_a_list_of_teasers():
+    """ "Cinco filmes para ver": each film under its linked title, in a box of its own."""
+    films = [("Ainda Estou Aqui, de Walter Salles", PROSE[0]), ("O Agente Secreto, de Kleber Mendonça", PROSE[1]), ("Central do Brasil, de Walter Salles", PROSE[2])]
+    body = "".join(f"<section><h3><a href='/filmes/{n}'>{name}</a></h3><p>{text}</p></section>" for n, (name, text) in enumerate(films))
+    read = texts(article_of(f"<main><h1>TITLE</h1><p>{PROSE[3]}</p><div class='lista'>{body}</div><p>{PROSE[4]}</p></main>"))
+    assert all(text in read for text in PROSE)
+
+
 def test_an_element_named_like_furniture_that_holds_the_article_is_a_wrapper():
     body = paragraphs().replace("<div class='texto'>", "<div class='post has-comments share-enabled'>")
     assert texts(article_of(body)) == PROSE
+
+
+def test_paragraphs_each_named_like_furniture_are_the_article():
+    """Condé Nast's pages mark every paragraph of the article <p class="paywall">: together they hold it."""
+    long_prose = [f"{text} O caso foi registrado no parágrafo {number} da reportagem, que segue com mais detalhes." for number, text in enumerate(PROSE)]
+    body = "".join(f"<p class='paywall'>{text}</p>" for text in long_prose)
+    body += "<div class='paywall-offer'><p>Assine por R$ 1,90 e leia sem limites.</p></div>"
+    assert texts(article_of(f"<main><h1>TITLE</h1><article>{body}</article></main>")) == long_prose
+
+
+def test_a_short_subhead_the_evidence_lacks_is_read_between_two_paragraphs():
+    """Trafilatura often drops one- and two-word subheads ("Desglose"); between two paragraphs
+    of the article a short heading is its subhead. Elsewhere (a sidebar's "Cortes 247") it is not."""
+    from audio_artigo.sources.metadata import PageMetadata
+    from audio_artigo.sources.page import Evidence, _reconcile
+
+    evidence = Evidence.of_page("", "\n".join(PROSE))
+    pieces = [
+        dom.Piece("paragraph", PROSE[0]),
+        dom.Piece("paragraph", "Desglose", heading_tag=True),
+        dom.Piece("paragraph", PROSE[1]),
+        dom.Piece("paragraph", PROSE[2]),
+        dom.Piece("paragraph", "Cortes 247", heading_tag=True),
+        dom.Piece("paragraph", "Continua depois da publicidade"),
+    ]
+    assert [piece.text for piece in _reconcile(pieces, evidence, PageMetadata())] == [PROSE[0], "Desglose", PROSE[1], PROSE[2]]
 
 
 def test_a_pull_quote_repeating_the_body_is_read_once():

@@ -72,6 +72,21 @@ def test_deeply_nested_furniture_is_read_in_linear_time(tmp_path):
     assert_linear(read, lambda depth: depth, 5_000)
 
 
+def test_nested_boxes_of_links_are_read_in_linear_time(tmp_path):
+    """Every link is weighed as a teaser's headline in the box around it; a box around the
+    whole rest of the page must not cost its whole text for each of them."""
+    body = "".join(PROSE.replace("cidade", f"cidade {number}") for number in range(5))
+
+    def read(depth: int):
+        path = tmp_path / f"links-{depth}.html"
+        if not path.exists():
+            nested = "".join(f"<div><p><a href='/n{n}'>Outra manchete número {n} do jornal</a></p>" for n in range(depth)) + "</div>" * depth
+            path.write_text(f"<html><body><h1>Manchete</h1>{body}{nested}</body></html>", encoding="utf-8")
+        return read_article(path)
+
+    assert_linear(read, lambda depth: depth, 1_000)
+
+
 def _ld() -> str:
     return '<script type="application/ld+json">' + json.dumps({"@type": "NewsArticle", "headline": "Manchete"}) + "</script>"
 

@@ -208,6 +208,31 @@ def test_html_metadata_and_dropped_elements(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("markup", "byline"),
+    [
+        ('<div class="byline"><span>By:</span> <a class="author" href="/a">Chloé Lauvergnier</a></div>', "Por Chloé Lauvergnier"),
+        ('<div class="author">Posted By: Hannah Curran</div>', "Por Hannah Curran"),
+        ('<div class="author">Firmado por Redacción</div>', "Por Redacción"),
+        ('<div class="author">Par Lilian Alemagna</div>', "Por Lilian Alemagna"),
+        ('<div class="byline">CBC News · Posted: Jul 30, 2019 1:05 PM EDT</div>', "Por CBC News"),
+        ('<p class="author"><span>Osmar Portilho</span></p><p class="author">Do UOL, em São Paulo</p>', "Por Osmar Portilho"),
+        ('<p class="author">Autor: Osmar Portilho</p>', "Por Osmar Portilho"),
+        (  # the authors of other stories' teasers are not the article's
+            '<p>Por <a class="author" href="/kab">Kab Niang</a></p><div class="lista"><div><h3><a href="/x">Greve chega à terceira semana na universidade</a></h3>'
+            '<a class="listPosts-author" href="/p">Philippe Douroux</a></div><div><h3><a href="/y">Estudantes ocupam prédio da reitoria</a></h3>'
+            '<a class="listPosts-author" href="/h">Hervé Hinopay</a></div></div>',
+            "Por Kab Niang",
+        ),
+    ],
+)
+def test_html_bylines_in_other_languages_lose_their_label_and_their_date(tmp_path, markup, byline):
+    body = f"<main><h1>Manchete</h1>{markup}<p>Primeiro parágrafo da notícia.</p></main>"
+    article = read_article(write(tmp_path, "p.html", PAGE.format(body=body)))
+    assert article.byline == byline
+    assert [block.text for block in article.sections[0].blocks] == ["Primeiro parágrafo da notícia."]
+
+
 def test_html_title_falls_back_to_the_page_title_and_author_to_meta(tmp_path):
     article = read_article(write(tmp_path, "p.htm", PAGE.format(body="<p>Só um parágrafo.</p>")))
     assert article.title == "Título da aba"
@@ -265,6 +290,14 @@ def test_unreadable_articles_raise_one_line_input_errors(tmp_path, name, content
     assert message in str(error.value)
     assert str(path) in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_a_stray_nul_late_in_a_saved_page_is_a_control_character_not_a_binary_file(tmp_path):
+    """Real saved pages carry the odd NUL (a CMS's date widget); a binary file has one near the start."""
+    html = "<html><body><div class='top'>" + "<span>menu</span>" * 600 + "\x00</div>"
+    html += "<h1>Obras na ponte</h1><p>A ponte será reformada.</p></body></html>"
+    article = read_article(write(tmp_path, "nul.html", html.encode()))
+    assert article.title == "Obras na ponte" and "A ponte será reformada." in [b.text for b in article.sections[0].blocks]
 
 
 def test_missing_files_and_folders_raise_input_errors(tmp_path):

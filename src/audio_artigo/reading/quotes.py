@@ -6,9 +6,11 @@ quoted words without their marks; everything else (attributions such as
 
 - Quotation marks: curly “…” (also „…”), guillemets «…», straight "…". A
   quotation may span several sentences or be interrupted by its attribution
-  (“…”, disse Chen. “…”). Marks inside a quotation (‘…’, a nested “…”) stay
-  in its text. Apostrophes (d'água, Sant'Ana) are never marks; a straight
-  mark after a digit followed by a lowercase word is an inch mark (32" e).
+  (“…”, disse Chen. “…”). A full stop (! ? …) right after the closing mark
+  ends the quotation's sentence and stays with it (“… neste ano”.). Marks
+  inside a quotation (‘…’, a nested “…”) stay in its text. Apostrophes
+  (d'água, Sant'Ana) are never marks; a straight mark after a digit followed
+  by a lowercase word is an inch mark (32" e).
   Whether a straight mark opens or closes is read from the characters beside
   it, looking past single quotes and apostrophes ("… de 'forno'", contou).
   Curly marks typed the wrong way round are read by their position: ” before
@@ -69,6 +71,8 @@ _DASHES = "—―–"
 # What a straight double mark's role is read past: single quotes and apostrophes ("'forno'",).
 _SINGLE_QUOTES = "'‘’"
 _SINGLE_QUOTES_LOOKED_PAST = 2
+_SENTENCE_PUNCTUATION = ".!?…"
+_SENTENCE_END_AFTER = re.compile(r"([.!?…]+)(?=\s|$)")
 # What may come right before an opening mark, and right after a closing one.
 _BEFORE_OPENING = "([{/—―–-“«‘'\""
 _AFTER_CLOSING = ".,;:!?…)]}/—―–-”»’'\""
@@ -376,6 +380,7 @@ def _segments(text: str, spans: list[_Span]) -> list[Segment]:
     for span in spans:
         narration.append(_narration(text[cursor : span.outer_start], after_quote=cursor > 0, before_quote=True))
         quote = _strip_leading(text[span.inner_start : span.inner_end], ",;").strip()
+        quote += _sentence_end_after(text, span.outer_end, quote)
         if _WORD.search(quote):
             _add_narration(segments, narration)
             segments.append(Segment("quote", quote))
@@ -383,6 +388,13 @@ def _segments(text: str, spans: list[_Span]) -> list[Segment]:
     narration.append(_narration(text[cursor:], after_quote=bool(spans), before_quote=False))
     _add_narration(segments, narration)
     return segments
+
+
+def _sentence_end_after(text: str, end: int, quote: str) -> str:
+    """The full stop (or ! ? …) that ends the sentence right after a closing mark
+    ("... neste ano”."): it belongs to the quotation, which would lose it otherwise."""
+    match = _SENTENCE_END_AFTER.match(text, end)
+    return match.group(1) if match and quote[-1:] not in _SENTENCE_PUNCTUATION else ""
 
 
 def _narration(piece: str, after_quote: bool, before_quote: bool) -> str:

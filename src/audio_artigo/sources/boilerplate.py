@@ -41,6 +41,11 @@ _CLASS_SPLIT = re.compile(r"[-_\s:./]+")
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _CLOCK = r"\d{1,2}\s*[:h]\s*\d{2}(?:\s*(?:am|pm))?"
 _DATE = r"\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?"
+_WIRE_DESK_INITIALS = re.compile(r"\(?[a-z]{1,5}(?:/[a-z]{1,5})+\)?")
+"""The agency desk's initials closing a wire story: "ap/kam/bfi/an/eg", "(mb/cc)"."""
+_EMAIL_SIGNATURE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*(?:\(END\)|\(FIM\)|\(FIN\))?", re.IGNORECASE)
+"""A reporter's address alone closing a story: "kokobj@yna.co.kr (END)"."""
+_LAST_PARENTHESIS = re.compile(r"\(([^()]{1,120})\)[\s.]*$")
 
 
 CAPTION_WORDS = 30
@@ -58,12 +63,25 @@ class _Phrases:
     tokens: dict[str, str]
     credit_end: re.Pattern
     """ "... — Foto: Fulano/Agência" or "... (Foto: Fulano)" ending a block."""
+    media: frozenset[str]
+    """Words for a photo or a video: "(AP Photo/Fulano)" ending a block credits one."""
+    pointers: frozenset[str]
+    """Words that point the reader at one instead: "(veja o vídeo abaixo)"."""
+    follow: frozenset[str]
+    """Verbs that open a prompt to follow the site on a social network ("Acompanhe", "Siga")."""
+    networks: frozenset[str]
+    """Social networks' names, for those prompts."""
 
 
 @cache
 def _tables() -> _Phrases:
     exact: dict[str, str] = {}
     start, contains, whole = [], [], []
+    media: set[str] = set()
+    pointers: set[str] = set()
+    credits: list[str] = []  # credit words of the other languages ("Image:", "Photo:")
+    follow: set[str] = set()
+    networks: set[str] = set()
     units = [fold(word) for word, kind in read_rows(DATA_DIR / "page_times.tsv", 2) if kind == "unit"]
     unit = "(?:" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")"
     for phrase, family, how in read_rows(DATA_DIR / "page_phrases.tsv", 3):
@@ -76,6 +94,16 @@ def _tables() -> _Phrases:
             contains.append((folded, family))
         elif how == "whole":
             whole.append((_template(phrase, unit), family))
+        elif how == "credit":
+            credits.append(fold(phrase))
+        elif how == "media":
+            media.add(folded)
+        elif how == "pointer":
+            pointers.add(folded)
+        elif how == "follow":
+            follow.add(folded.split()[0])
+        elif how == "network":
+            networks.add(folded)
     for template, kind in read_rows(DATA_DIR / "page_times.tsv", 2):
         if kind == "template":
             whole.append((_template(template, unit), "time"))
@@ -83,11 +111,15 @@ def _tables() -> _Phrases:
     tokens: dict[str, str] = {}
     for name, family, how in read_rows(DATA_DIR / "page_classes.tsv", 3):
         (classes if how == "class" else tokens)[name.lower()] = family
-    # The photo-credit words are the segmenter's (reading/data/clutter.tsv, kind "credit").
-    credits = [fold(phrase) for phrase, kind in read_data_table("clutter.tsv").items() if kind == "credit"]
+    # The photo-credit words are the segmenter's (reading/data/clutter.tsv, kind "credit"), and
+    # those of the other languages pages come in.
+    credits += [fold(phrase) for phrase, kind in read_data_table("clutter.tsv").items() if kind == "credit"]
     credit_words = "|".join(sorted(map(re.escape, credits), key=len, reverse=True))
     credit_end = re.compile(rf"(?:^|[—–|•(\-]|\s-)\s*(?:{credit_words})\s*:[^:()]{{1,120}}\)?\s*$")
-    return _Phrases(exact, tuple(start), tuple(contains), tuple(whole), classes, tokens, credit_end)
+    return _Phrases(
+        exact, tuple(start), tuple(contains), tuple(whole), classes, tokens, credit_end,
+        frozenset(media), frozenset(pointers), frozenset(follow), frozenset(networks),
+    )  # fmt: skip
 
 
 def _template(template: str, unit: str) -> re.Pattern:
@@ -119,12 +151,14 @@ def phrase_family(text: str) -> str | None:
     count = words.count(" ") + 1
     if text.lstrip().startswith("©"):
         return "copyright"
-    if count <= CAPTION_WORDS and tables.credit_end.search(fold(text)):
+    if count <= CAPTION_WORDS and (tables.credit_end.search(fold(text)) or _ends_with_media_credit(text, tables)):
         return "caption"
     if count <= 12:
         family = next((family for pattern, family in tables.whole if pattern.fullmatch(words)), None)
         if family or _is_time_or_date(text):
             return family or "time"
+        if _WIRE_DESK_INITIALS.fullmatch(text.strip()) or _EMAIL_SIGNATURE.fullmatch(text.strip()):
+            return "signature"
     if count > SHORT_BLOCK_WORDS:
         return None
     for phrase, family, label in tables.start:
@@ -135,7 +169,20 @@ def phrase_family(text: str) -> str | None:
     for phrase, family in tables.contains:
         if f" {phrase} " in f" {words} ":
             return family
+    first, _, rest = words.partition(" ")
+    if first in tables.follow and tables.networks.intersection(rest.split()):
+        return "newsletter"  # "Acompanhe o g1 no Facebook e no Instagram"
     return None
+
+
+def _ends_with_media_credit(text: str, tables: _Phrases) -> bool:
+    """ "Protesters in Tapachula. (Video sent to our team by a protester)", "(AP Photo/Evan Vucci)":
+    a parenthesis of two words or more that names a photo or a video and does not point at one."""
+    match = _LAST_PARENTHESIS.search(text)
+    if match is None:
+        return False
+    words = _words(match.group(1)).split()
+    return len(words) >= 2 and not tables.pointers.intersection(words) and bool(tables.media.intersection(words))
 
 
 def _is_time_or_date(text: str) -> bool:

@@ -55,9 +55,14 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     return _guess(data)
 
 
+BINARY_SNIFF_BYTES = 8000
+"""A NUL byte this early makes content binary (Git's test); a stray one further on
+(saved pages have them, in a CMS's date widget) is a control character like the others."""
+
+
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes outside UTF-16 text: an image, a PDF, an archive... not a page."""
-    return b"\x00" in data[: 1 << 16] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    """NUL bytes early on, outside UTF-16 text: an image, a PDF, an archive... not a page."""
+    return b"\x00" in data[:BINARY_SNIFF_BYTES] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
 def charset_of(content_type: str | None) -> str | None:

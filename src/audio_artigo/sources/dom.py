@@ -53,8 +53,20 @@ class Piece:
     """The quotation, list or table it is part of (an id shared by its pieces)."""
     subtitle: bool = False
     """The standfirst right under the headline."""
+    heading_tag: bool = False
+    """Written as a heading (<h1>…<h6>), whatever kind it is read as."""
     furniture: tuple[int, str] | None = None
-    """The innermost element around it whose class names page furniture: (its id, the family)."""
+    """The innermost element around it whose class names page furniture: (its key, the family).
+    The key is the element's id, but paragraphs named alike share one: a site that
+    marks each paragraph of the article "paywall" holds the article in them."""
+
+
+def _furniture_key(node) -> int:
+    """The element's id; for a paragraph, its tag and classes (see ``Piece.furniture``)."""
+    if node.name != "p":
+        return id(node)
+    classes = node.get("class") or []
+    return hash(("p", " ".join(sorted(classes)) if not isinstance(classes, str) else classes))
 
 
 def soup(text: str, name: str):
@@ -200,7 +212,7 @@ class Collector:
             if tag == "article":
                 self._articles += 1
             if family:
-                self._furniture.append((id(node), family))
+                self._furniture.append((_furniture_key(node), family))
             self._marked.append(bool(family))
 
     def _leave(self, node) -> None:
@@ -239,7 +251,7 @@ class Collector:
             if subtitle_place and self._heading == "h2" and len(text.split()) >= SUBTITLE_MIN_WORDS:
                 self.pieces.append(Piece("paragraph", text, link_share, unit, subtitle=True, furniture=furniture))
             else:
-                self.pieces.append(Piece("heading", text, link_share, unit, furniture=furniture))
+                self.pieces.append(Piece("heading", text, link_share, unit, heading_tag=True, furniture=furniture))
             return
         if self._open["footer"]:
             kind: BlockKind = "paragraph"  # the attribution under a block quotation
@@ -250,7 +262,7 @@ class Collector:
             kind = "list_item" if self._open["li"] else "paragraph"
         for paragraph in paragraphs:
             if paragraph:
-                self.pieces.append(Piece(kind, paragraph, link_share, unit, furniture=furniture))
+                self.pieces.append(Piece(kind, paragraph, link_share, unit, heading_tag=self._heading is not None, furniture=furniture))
 
     def _paragraphs(self) -> list[str]:
         """The text read so far, as paragraphs: two line breaks in a row separate them."""

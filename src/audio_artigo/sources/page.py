@@ -15,7 +15,8 @@ lacks is kept only when it belongs with a kept one (the attribution under a
 kept quotation, the rest of a kept list) or is the standfirst under the
 headline. Then what both miss goes: blocks inside elements whose class names
 furniture (comment widgets, newsletter boxes, captions, share bars: see
-``boilerplate``), blocks that say what furniture says (``page_phrases.tsv``,
+``boilerplate``), other stories' teaser cards whatever they are called
+(``_teaser_cards``), blocks that say what furniture says (``page_phrases.tsv``,
 ``page_times.tsv``), lines that are all link (related headlines, tickers),
 and blocks that repeat another (pull quotes, captions printed twice).
 
@@ -38,7 +39,15 @@ from dataclasses import dataclass
 from audio_artigo.reading.clutter import fold
 from audio_artigo.sources import boilerplate, dom
 from audio_artigo.sources.metadata import PageMetadata, read_metadata
-from audio_artigo.sources.reader import BYLINE_MAX_CHARS, BYLINE_SEARCH_BLOCKS, Parsed, byline_from_name, byline_line, collapse
+from audio_artigo.sources.reader import (
+    BYLINE_MAX_CHARS,
+    BYLINE_SEARCH_BLOCKS,
+    Parsed,
+    byline_from_name,
+    byline_line,
+    collapse,
+    without_byline_label,
+)
 
 MIN_EVIDENCE_WORDS = 40
 """Trafilatura's text must have this many words (and two blocks) to count as evidence."""
@@ -51,12 +60,21 @@ WRAPPER_SHARE = 0.25
 WRAPPED_PARAGRAPHS = 2
 WRAPPED_PARAGRAPH_WORDS = 25
 """An element named like furniture that holds two paragraphs of the article this long is a wrapper."""
+SUBHEAD_MAX_WORDS = 12
+"""A heading this short between two paragraphs of the article is a subhead."""
 RELATED_LABEL_WORDS = 4
 LINK_LINE_WORDS = 30
 """A block this short that is all link text is a link to another page."""
 LINK_SHARE = 0.8
 REPEAT_GRAM = 4
 """A block whose every 4-word run is in a longer block repeats it (a pull quote, a caption)."""
+CARD_MAX_WORDS = 80
+"""A teaser (linked headline, lead, time) is never longer than this."""
+TEASERS_MAX_SHARE = 0.5
+"""Teaser cards holding this share of the article are the article's own sections."""
+CARD_HEADLINE_WORDS = 4
+CARD_CLIMB = 3
+CARDS_COMPARED = 2000
 HEADLINE_MAX_CHARS = 400
 SECTION_MAX_WORDS = 3
 """A part of a <title> after the headline this short is the section or a date ("Mercado", "10/07/2024")."""
@@ -66,7 +84,11 @@ CANDIDATES_COMPARED = 300
 _BYLINE_CLASSES = ("byline", "author", "autor", "assinatura")
 _ARTICLES_COMPARED = 20
 _BYLINES_COMPARED = 50
+_NOT_THE_ARTICLES = frozenset({"related"})
+"""Furniture whose author elements name someone else: other stories' authors. (Not
+"comments": "firma_comentarios" boxes hold the byline and the comment count.)"""
 _DATE_AFTER_NAME = re.compile(r"[\s|·•,–—-]*\d{1,2}[./]\d{1,2}[./]\d{2,4}.*$|[\s|·•,–—-]*\d{1,2}\s*[h:]\s*\d{2}.*$")
+_AFTER_BYLINE = re.compile(r"\s+[·•|]\s+")
 _WORD = re.compile(r"[^\W_]+")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[-–—·•»]|::)\s+|\s*\|\s*|(?<=\w)-\s+(?=[A-Z])")
 _TITLE_CLASSES = re.compile(r"headline|title|titulo|título|titular|manchete", re.IGNORECASE)
@@ -183,15 +205,67 @@ def _with_headline(article, headline):
 def _read(root, headline) -> tuple[list[dom.Piece], str | None]:
     """The pieces under ``root``, and the byline the page marks there."""
     dom.drop_non_article(root)
-    byline = _take_byline_elements(root)
     headline_holders = {id(element) for element in headline.parents} if headline is not None else set()
-    collector = dom.Collector(title_element=headline, furniture=boilerplate.element_family, never_furniture=headline_holders)
+    cards = _teaser_cards(root, headline_holders)
+    byline = _take_byline_elements(root, cards)
+
+    def furniture(element) -> str | None:
+        return "teaser" if id(element) in cards else boilerplate.element_family(element)
+
+    collector = dom.Collector(title_element=headline, furniture=furniture, never_furniture=headline_holders)
     return collector.walk(root), byline
 
 
-def _take_byline_elements(root) -> str | None:
+def _teaser_cards(root, headline_holders: set[int]) -> set[int]:
+    """Small boxes that hold a linked headline and a few words more (its lead,
+    its time): another story's teaser, whatever the box is called.
+
+    The linked headline is a link of four words or more that is the whole text
+    of its block (<h3><a>…</a></h3>, <a><h5>…</h5></a>, <p><a>…</a></p>); its box is
+    the first element around those with more text, when that is at most
+    CARD_MAX_WORDS and holds no other such headline. A link alone in the
+    article's own text has the whole article around it, far more than a card."""
+    headlines: dict[int, int] = {}  # box -> linked headlines in it
+    for link in root.find_all("a", href=True, limit=CARDS_COMPARED):
+        href = link.get("href")
+        if not isinstance(href, str) or href.startswith(("#", "javascript:")):
+            continue
+        words = _word_count(link, CARD_MAX_WORDS)
+        if not CARD_HEADLINE_WORDS <= words <= CARD_MAX_WORDS:
+            continue
+        holder, whole_block = link, link.find(dom.HTML_BLOCKS) is not None
+        for _ in range(CARD_CLIMB):
+            parent = holder.parent
+            if parent is None or _word_count(parent, words) != words:
+                break
+            holder, whole_block = parent, whole_block or parent.name in dom.HTML_BLOCKS
+        if not whole_block:
+            continue  # a link inside a sentence
+        box = holder.parent
+        if box is None or box is root or id(box) in headline_holders or _word_count(box, CARD_MAX_WORDS) > CARD_MAX_WORDS:
+            continue
+        headlines[id(box)] = headlines.get(id(box), 0) + 1
+    return {box for box, number in headlines.items() if number == 1}
+
+
+def _word_count(element, limit: int) -> int:
+    """The words of an element's text, counted no further than ``limit`` + 1: a box
+    around the whole page must not cost its whole text for every link in it."""
+    from bs4 import NavigableString
+
+    count = 0
+    for node in element.descendants:
+        if isinstance(node, NavigableString) and dom.is_text(node):
+            count += len(_WORD.findall(node))
+            if count > limit:
+                break
+    return count
+
+
+def _take_byline_elements(root, cards: set[int]) -> str | None:
     """Take out the page's byline elements; "Por Fulana" (or "Por Fulana e Beltrano",
-    when each author has an element of its own) from them."""
+    when each author has an element of its own) from them. The authors of other
+    stories' teasers are not the article's."""
 
     def is_byline(tag) -> bool:
         classes = " ".join(tag.get("class") or []).lower()
@@ -202,7 +276,10 @@ def _take_byline_elements(root) -> str | None:
             or any(word in classes for word in _BYLINE_CLASSES)
         )
 
-    tags = root.find_all(is_byline, limit=_BYLINES_COMPARED)
+    def elsewhere(tag) -> bool:
+        return any(id(parent) in cards or boilerplate.element_family(parent) in _NOT_THE_ARTICLES for parent in tag.parents)
+
+    tags = [tag for tag in root.find_all(is_byline, limit=_BYLINES_COMPARED) if not elsewhere(tag)]
     # The innermost first: <div class="byline"><a class="author">Fulana</a> <time>...</time></div>.
     holders = {id(parent) for tag in tags for parent in tag.parents}
     names: list[str] = []
@@ -211,17 +288,21 @@ def _take_byline_elements(root) -> str | None:
         if tag.parent is None:
             continue  # inside a byline element already taken out
         text = _DATE_AFTER_NAME.sub("", dom.element_text(tag)).strip()
+        text = _AFTER_BYLINE.split(text, maxsplit=1)[0]  # "CBC News · Posted: Jul 30, 2019"
         if len(text) > BYLINE_MAX_CHARS:
             continue  # an author's biography box, not a byline
         parent = tag.parent
         tag.extract()
         if boilerplate.phrase_family(text):
             continue  # "Foto: Agência" in an element named like an author
-        name = re.sub(r"^(?:por|by)\s*:?\s+", "", text, flags=re.IGNORECASE)
+        name = without_byline_label(text)
+        if not name:
+            continue  # the "By:" of <span class="byline">By:</span> <a class="author">…</a>
         byline = byline or byline_from_name(name)
         if id(tag) not in holders and byline_line(f"Por {name}") and name.casefold() not in map(str.casefold, names):
             names.append(name)
-        if parent is not None and parent is not root and dom.element_text(parent).lower() in ("", "por", "by", "e", "and", ","):
+        left = dom.element_text(parent) if parent is not None and parent is not root else None
+        if left is not None and (not without_byline_label(left) or left.lower() in ("e", "and", ",")):
             parent.extract()  # the "Por" left of <p>Por <a rel="author">Fulana</a></p>
     if len(names) > 1:
         return "Por " + ", ".join(names[:-1]) + " e " + names[-1]
@@ -242,7 +323,7 @@ def _names_in_byline(byline: str | None) -> list[str]:
     """ "Por Fulana de Tal e Beltrano, g1 SP" -> ["Fulana de Tal", "Beltrano"] (the page's metadata names none)."""
     if not byline:
         return []
-    names = re.sub(r"^(?:por|by)\s*:?\s+", "", byline, flags=re.IGNORECASE)
+    names = without_byline_label(byline)
     names = re.split(r"\s*[|—–(/]|,\s+(?:d[aoe]s?|of|em|in|para|for)\b", names)[0]
     return [name for name in re.split(r"\s*,\s*|\s+(?:e|and|y|et)\s+", names) if name.strip()]
 
@@ -270,11 +351,17 @@ def _reconcile(pieces: list[dom.Piece], evidence: Evidence | None, meta: PageMet
                 paragraphs[piece.furniture[0]] = paragraphs.get(piece.furniture[0], 0) + 1
     wrappers = {element for element, weight in held.items() if weight >= WRAPPER_SHARE * total}
     wrappers |= {element for element, count in paragraphs.items() if count >= WRAPPED_PARAGRAPHS}
+    # Teaser cards that hold most of the article are its sections (a list of films,
+    # each under its linked title), not other stories.
+    teasers = {piece.furniture[0] for piece in pieces if piece.furniture and piece.furniture[1] == "teaser"}
+    if sum(held[element] for element in teasers) >= TEASERS_MAX_SHARE * total:
+        wrappers |= set(teasers)
     units = {piece.unit for piece, ok in zip(pieces, confirmed) if ok and piece.unit is not None}
     description = _words(meta.description)
     first = next((index for index, ok in enumerate(confirmed) if ok), len(pieces))
 
-    kept: list[dom.Piece] = []
+    keep = [False] * len(pieces)
+    unconfirmed = [False] * len(pieces)  # not furniture, but the evidence lacks it
     after_related = False
     for index, piece in enumerate(pieces):
         if piece.furniture is not None and piece.furniture[0] not in wrappers:
@@ -290,9 +377,27 @@ def _reconcile(pieces: list[dom.Piece], evidence: Evidence | None, meta: PageMet
         if family is not None or _is_link_line(piece):
             continue
         standfirst = index < first and (piece.subtitle or (description and _words(piece.text) == description))
-        if confirmed[index] or standfirst or (piece.unit is not None and piece.unit in units):
-            kept.append(piece)
-    return _without_repeats(kept)
+        keep[index] = confirmed[index] or standfirst or (piece.unit is not None and piece.unit in units)
+        unconfirmed[index] = not keep[index]
+    for index in range(1, len(pieces) - 1):
+        if unconfirmed[index] and _is_subhead_between(pieces, keep, index):
+            keep[index] = True
+    return _without_repeats([piece for piece, kept in zip(pieces, keep) if kept])
+
+
+def _is_subhead_between(pieces: list[dom.Piece], keep: list[bool], index: int) -> bool:
+    """A short heading between two kept paragraphs is the article's subhead, even when
+    trafilatura left it out (it often drops one- and two-word subheads: "Desglose")."""
+    piece, before, after = pieces[index], pieces[index - 1], pieces[index + 1]
+    return (
+        piece.heading_tag
+        and len(_words(piece.text)) <= SUBHEAD_MAX_WORDS
+        and keep[index - 1]
+        and keep[index + 1]
+        and before.kind == after.kind == "paragraph"
+        and not before.heading_tag
+        and not after.heading_tag
+    )
 
 
 def _is_link_line(piece: dom.Piece) -> bool:
@@ -386,7 +491,10 @@ def _agrees(text: str, title: str) -> bool:
     heading_count, meta_count = heading.count(" ") + 1, meta.count(" ") + 1
     if heading_count >= 3 and meta_count - heading_count <= 10 and (meta.startswith(heading + " ") or meta.endswith(" " + heading)):
         return True
-    return meta_count >= 5 and heading.startswith(meta)
+    # Cut short: at a word's end, or inside one where the title says so ("Manchete muito lon…");
+    # "...InfantaUltima Hora Mallorca" (a logo <h1> gluing the site's name on) is not the title.
+    cut_in_a_word = title.rstrip().endswith(("…", "..."))
+    return meta_count >= 5 and (heading.startswith(meta + " ") or (cut_in_a_word and heading.startswith(meta)))
 
 
 def _without_site_name(title: str, site_words: list[list[str]]) -> str:

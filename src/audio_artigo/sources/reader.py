@@ -23,9 +23,11 @@ rel="canonical"> or og:url; Markdown front matter) or else the file stem.
 ``article_from_text`` is the entry point for text already decoded (a fetched
 page); ``read_article`` reads a file into it.
 
-Text is decoded as UTF-8 (a BOM is accepted), put in NFC, and its control
-characters (also those written as HTML or Markdown character references)
-become spaces; within a block, white space is collapsed to single spaces.
+Text is decoded as UTF-8 (a BOM is accepted; a NUL byte in the first 8000
+bytes makes the file binary, a stray one later on is a control character), put
+in NFC, and its control characters (also those written as HTML or Markdown
+character references) become spaces; within a block, white space is collapsed
+to single spaces.
 Anything that cannot be read raises InputError with a one-line message naming
 the file; nothing else is raised, whatever the input.
 """
@@ -35,11 +37,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from audio_artigo.errors import InputError
 from audio_artigo.model import Article, Block, BlockKind, Section
+from audio_artigo.tables import read_rows
 
+DATA_DIR = Path(__file__).resolve().parent / "data"
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 HARD_WRAP_WIDTH = 100
 """A plain text file whose lines are all this short may be hard-wrapped."""
@@ -146,7 +151,9 @@ def _read_text(path: Path, name: str) -> str:
         return page_text(data, name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}: UTF-16 text; save it as UTF-8")
-    if b"\x00" in data:
+    from audio_artigo.sources.charset import BINARY_SNIFF_BYTES
+
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise InputError(f"{name}: a binary file (it contains NUL bytes), not a text article")
     try:
         text = data.decode("utf-8-sig")
@@ -367,19 +374,33 @@ def _take_byline(sections: list[Section]) -> str | None:
 
 
 def byline_line(text: str) -> str | None:
-    """ "Por Fulana de Tal, da Reuters" -> itself; None when the text is not a byline."""
+    """ "Por Fulana de Tal, da Reuters" -> itself ("By: Jane Doe" -> "Por Jane Doe");
+    None when the text is not a byline."""
     if len(text) > BYLINE_MAX_CHARS:
         return None
-    first, _, rest = text.partition(" ")
-    if first.casefold().rstrip(":") not in ("por", "by"):
+    label = _byline_label().match(text)
+    if label is None:
         return None
-    rest = rest.lstrip(": ").strip()
+    rest = text[label.end() :].strip()
     name = _BYLINE_NAME_END.split(rest, maxsplit=1)[0].split()
-    if not 1 <= len(name) <= 6 or not name[0][:1].isupper():
-        return None
+    if not 1 <= len(name) <= 6 or not name[0][:1].isupper() or name[0].casefold() in _NAME_PARTICLES:
+        return None  # "Do UOL, em São Paulo" is where, not who
     if all(word[:1].isupper() or word in _NAME_PARTICLES for word in name):
         return f"Por {rest}"
     return None
+
+
+def without_byline_label(text: str) -> str:
+    """ "By: Jane Doe", "Posted by Jane Doe", "Firmado por Redacción" -> the name; a label alone -> ""."""
+    label = _byline_label().match(text)
+    return text[label.end() :].strip() if label else text.strip()
+
+
+@cache
+def _byline_label() -> re.Pattern:
+    labels = [label for (label,) in read_rows(DATA_DIR / "byline_labels.tsv", 1)]
+    alternatives = "|".join(r"\s+".join(map(re.escape, label.split())) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"\s*(?:{alternatives})\s*:?(?:\s+|$)", re.IGNORECASE)
 
 
 def byline_from_name(text: str) -> str | None:
