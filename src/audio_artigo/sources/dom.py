@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from audio_artigo.errors import InputError
 from audio_artigo.model import BlockKind, Section
-from audio_artigo.sources.reader import SectionBuilder, collapse
+from audio_artigo.sources.text import SectionBuilder, collapse
 
 # Elements that start and end a block of text (the others are inline).
 HTML_BLOCKS = frozenset(

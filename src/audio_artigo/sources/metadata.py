@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
-from audio_artigo.sources.reader import collapse
+from audio_artigo.sources.text import collapse
 
 ARTICLE_TYPES = frozenset(
     "article newsarticle reportagenewsarticle analysisnewsarticle opinionnewsarticle backgroundnewsarticle "

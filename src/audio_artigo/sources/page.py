@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from audio_artigo.reading.clutter import fold
 from audio_artigo.sources import boilerplate, dom
 from audio_artigo.sources.metadata import PageMetadata, read_metadata
-from audio_artigo.sources.reader import (
+from audio_artigo.sources.text import (
     BYLINE_MAX_CHARS,
     BYLINE_SEARCH_BLOCKS,
     Parsed,

@@ -34,55 +34,26 @@ the file; nothing else is raised, whatever the input.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from audio_artigo.errors import InputError
 from audio_artigo.model import Article, Block, BlockKind, Section
-from audio_artigo.tables import read_rows
+from audio_artigo.sources.text import (
+    BYLINE_SEARCH_BLOCKS,
+    Parsed,
+    SectionBuilder,
+    byline_from_name,
+    byline_line,
+    clean,
+    collapse,
+)
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 HARD_WRAP_WIDTH = 100
 """A plain text file whose lines are all this short may be hard-wrapped."""
-BYLINE_SEARCH_BLOCKS = 3
-"""The byline is looked for among the first blocks of the body only."""
-BYLINE_MAX_CHARS = 120
-"""A byline is never longer than this (an author's biography is)."""
 
 _LIST_MARKERS = ("- ", "• ", "* ")
 _SENTENCE_END = ".!?…:;”»\")"
-_NAME_PARTICLES = frozenset({"de", "da", "do", "das", "dos", "e", "di", "del", "della", "du", "van", "von", "y"})
-_BYLINE_NAME_END = re.compile(r"\s*[,|—–(/]")
-
-# Control characters become spaces (line breaks stay line breaks); a BOM or
-# soft hyphen in the middle of the text is dropped, and so are the two
-# non-characters XML forbids.
-_CHARACTER_FIXES = {code: " " for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]}
-_CHARACTER_FIXES.update({ord("\t"): " ", ord("\n"): "\n", ord("\f"): "\n", 0x85: "\n", 0x2028: "\n", 0x2029: "\n"})
-_CHARACTER_FIXES.update({0xFEFF: None, 0xAD: None, 0xFFFE: None, 0xFFFF: None})
-# A lone surrogate (text decoded with "surrogateescape") is no character at all.
-_CHARACTER_FIXES.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
-
-
-@dataclass
-class Parsed:
-    """What a format parser found; ``article_from_text`` finishes the Article."""
-
-    title: str = ""
-    sections: list[Section] = field(default_factory=lambda: [Section(None)])
-    identity: str = ""
-    byline: str | None = None
-    # What the page (or front matter) says about itself.
-    canonical_url: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    site_name: str | None = None
-    image_url: str | None = None
-
 
 def read_article(path: Path) -> Article:
     """Read a .txt, .md/.markdown or .html/.htm article; InputError if it cannot be read."""
@@ -102,7 +73,7 @@ def article_from_text(
     names no canonical URL; ``url`` is the address the text was fetched from,
     against which a page's relative links (canonical URL, lead image) resolve.
     """
-    text = _clean(text)
+    text = clean(text)
     if article_format == "html":
         from audio_artigo.sources.page import parse_page
 
@@ -170,18 +141,6 @@ def page_text(data: bytes, name: str, declared_charset: str | None = None) -> st
     if looks_binary(data):
         raise InputError(f"{name}: binary content (it contains NUL bytes), not a web page")
     return decode_html(data, declared_charset)
-
-
-def _clean(text: str) -> str:
-    """Line breaks as "\n", control characters as spaces, NFC."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHARACTER_FIXES)
-    return unicodedata.normalize("NFC", text)
-
-
-def collapse(text: str) -> str:
-    """White space collapsed; the character fixes again for what HTML and Markdown
-    character references (``&#1;``) bring in after the file was decoded."""
-    return " ".join(text.translate(_CHARACTER_FIXES).split())
 
 
 # -- Plain text ----------------------------------------------------------------
@@ -336,21 +295,6 @@ def _front_matter_url(meta: dict[str, str]) -> str:
 # -- Shared by the formats -----------------------------------------------------
 
 
-class SectionBuilder:
-    """Sections of blocks, built in reading order."""
-
-    def __init__(self) -> None:
-        self.sections = [Section(None)]
-
-    def start_section(self, title: str) -> None:
-        if title:
-            self.sections.append(Section(title))
-
-    def add(self, kind: BlockKind, text: str) -> None:
-        if text:
-            self.sections[-1].blocks.append(Block(kind, text))
-
-
 def _take_first_block(sections: list[Section]) -> str:
     """No title: the first block (or heading) is the title."""
     first = sections[0]
@@ -371,41 +315,3 @@ def _take_byline(sections: list[Section]) -> str | None:
             del blocks[index]
             return byline
     return None
-
-
-def byline_line(text: str) -> str | None:
-    """ "Por Fulana de Tal, da Reuters" -> itself ("By: Jane Doe" -> "Por Jane Doe");
-    None when the text is not a byline."""
-    if len(text) > BYLINE_MAX_CHARS:
-        return None
-    label = _byline_label().match(text)
-    if label is None:
-        return None
-    rest = text[label.end() :].strip()
-    name = _BYLINE_NAME_END.split(rest, maxsplit=1)[0].split()
-    if not 1 <= len(name) <= 6 or not name[0][:1].isupper() or name[0].casefold() in _NAME_PARTICLES:
-        return None  # "Do UOL, em São Paulo" is where, not who
-    if all(word[:1].isupper() or word in _NAME_PARTICLES for word in name):
-        return f"Por {rest}"
-    return None
-
-
-def without_byline_label(text: str) -> str:
-    """ "By: Jane Doe", "Posted by Jane Doe", "Firmado por Redacción" -> the name; a label alone -> ""."""
-    label = _byline_label().match(text)
-    return text[label.end() :].strip() if label else text.strip()
-
-
-@cache
-def _byline_label() -> re.Pattern:
-    labels = [label for (label,) in read_rows(DATA_DIR / "byline_labels.tsv", 1)]
-    alternatives = "|".join(r"\s+".join(map(re.escape, label.split())) for label in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"\s*(?:{alternatives})\s*:?(?:\s+|$)", re.IGNORECASE)
-
-
-def byline_from_name(text: str) -> str | None:
-    """An author as a page or front matter gives it -> "Por Fulana de Tal"."""
-    text = collapse(text)
-    if not text or len(text) > BYLINE_MAX_CHARS or text.startswith(("http://", "https://")):
-        return None
-    return byline_line(text) or f"Por {text}"
