@@ -18,7 +18,7 @@ from audio_artigo.synthesis import pool
 
 def main() -> None:
     marker, seconds, *argv = sys.argv[1:]
-    real = pool._Worker.synthesize
+    real = pool.ClipWorker.synthesize
 
     def slow_synthesize(self, job):
         time.sleep(float(seconds))
@@ -27,7 +27,7 @@ def main() -> None:
             log.write(f"{os.getpid()} {job.key}\n")
         return result
 
-    pool._Worker.synthesize = slow_synthesize
+    pool.ClipWorker.synthesize = slow_synthesize
     from audio_artigo.cli import main as cli
 
     cli(argv)

@@ -28,6 +28,7 @@ from pathlib import Path
 from celery.utils.log import get_task_logger
 
 from audio_artigo import episode as stages
+from audio_artigo.build import QuietReporter
 from audio_artigo.dist.app import SETTINGS, app, publish_dir
 from audio_artigo.dist.board import FINISHED, Board
 from audio_artigo.dist.jobs import Job, episode_record
@@ -35,7 +36,7 @@ from audio_artigo.dist.settings import local_folder
 from audio_artigo.errors import AudioArtigoError, ClusterError, PublishError, StoreError, SynthesisError
 from audio_artigo.model import ChapterMark, Episode, StagedEpisode
 from audio_artigo.synthesis.cache import BrokenEntry, ClipCache
-from audio_artigo.synthesis.pool import Pool, SynthesisJob, _Worker
+from audio_artigo.synthesis.pool import Pool, SynthesisJob, ClipWorker
 from audio_artigo.synthesis.voice import VoiceSpec
 
 log = get_task_logger(__name__)
@@ -55,7 +56,7 @@ _TRANSIENT = (StoreError, ClusterError, PublishError, OSError, ConnectionError, 
 
 _board: Board | None = None
 _caches: dict[str, ClipCache] = {}
-_speakers: dict[tuple[str, int], _Worker] = {}
+_speakers: dict[tuple[str, int], ClipWorker] = {}
 """Per worker process: a synthesis worker per store and sample rate, with its voices loaded on first use and kept."""
 
 
@@ -164,10 +165,10 @@ def _synth(episode_id: str, store: str, sample_rate: int, voice: VoiceSpec, clip
             board().clips_done(episode_id, [key], written=int(result.stored))
 
 
-def _speaker(cache: ClipCache, store: str, sample_rate: int) -> _Worker:
+def _speaker(cache: ClipCache, store: str, sample_rate: int) -> ClipWorker:
     """This process's synthesis worker: its voices load on first use and stay (one onnxruntime thread)."""
     if (store, sample_rate) not in _speakers:
-        _speakers[store, sample_rate] = _Worker(cache, sample_rate, threads=1)
+        _speakers[store, sample_rate] = ClipWorker(cache, sample_rate, threads=1)
     return _speakers[store, sample_rate]
 
 
@@ -259,18 +260,11 @@ def _store_episode(cache: ClipCache, episode_id: str, staged: StagedEpisode, ima
     return record
 
 
-class _Quiet:
+class _Quiet(QuietReporter):
+    """A task's reporter: warnings go to the worker's log."""
+
     def warn(self, message: str) -> None:
         log.warning(message)
-
-    def info(self, message: str) -> None:
-        pass
-
-    def start(self, phase: str, total: float) -> None:
-        pass
-
-    def advance(self, amount: float) -> None:
-        pass
 
 
 # publish ---------------------------------------------------------------------

@@ -79,7 +79,7 @@ CODEC_HEADROOM = 10 ** (-0.5 / 20)
 """How far under the true-peak ceiling clips are limited before encoding (0.5 dB)."""
 
 
-class _Worker:
+class ClipWorker:
     """Per-process state: the cache, loaded voices, and the episode's sample rate."""
 
     def __init__(self, cache: ClipCache | tuple[str, str], sample_rate: int, threads: int):
@@ -216,7 +216,7 @@ def longest_first_by_generation(jobs: list[SynthesisJob], first: int, generation
     return ordered
 
 
-_worker: _Worker | None = None
+_worker: ClipWorker | None = None
 
 
 def _start_worker(cache: tuple[str, str], sample_rate: int, threads: int) -> None:
@@ -224,7 +224,7 @@ def _start_worker(cache: tuple[str, str], sample_rate: int, threads: int) -> Non
     # Ctrl-C reaches the whole process group: the main process decides (a
     # build stops and lets the workers go; `follow` finishes its article).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = _Worker(cache, sample_rate, threads)
+    _worker = ClipWorker(cache, sample_rate, threads)
     # When the pool lets a worker go, its results have been sent and its cache
     # entries written: it ends at once, skipping onnxruntime's teardown
     # (~40 ms at the end of every build and every retired generation).
@@ -259,8 +259,8 @@ class _WarmUp:
     finishes, and the voices are freed with it, their memory given back.
     """
 
-    def __init__(self, worker: _Worker, voices: list[VoiceSpec]):
-        self._worker: _Worker | None = worker
+    def __init__(self, worker: ClipWorker, voices: list[VoiceSpec]):
+        self._worker: ClipWorker | None = worker
         self._loaded = False
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._load, args=(voices,), name="voice warm-up")
@@ -278,7 +278,7 @@ class _WarmUp:
         if let_go:  # while loading: the voices have just been freed
             give_back_freed_memory()
 
-    def take(self) -> _Worker:
+    def take(self) -> ClipWorker:
         self._thread.join()
         return self._worker
 
@@ -293,7 +293,7 @@ class _WarmUp:
         self._thread.join()
 
 
-_idle_worker: _Worker | None = None
+_idle_worker: ClipWorker | None = None
 """The last in-process worker of this process, kept with its voices loaded
 for the next build: freeing a used voice takes onnxruntime ~20 ms (holding
 the GIL), loading it again ~60 ms. A command-line build never frees it."""
@@ -314,7 +314,7 @@ class Pool:
         self.threads_in_process = threads_in_process
         self._executor = None
         self._tasks_given = 0
-        self._local: _Worker | None = None
+        self._local: ClipWorker | None = None
         self._warm_up: _WarmUp | None = None
         self._let_go: list[_WarmUp] = []
 
@@ -338,7 +338,7 @@ class Pool:
             self._let_go.append(self._warm_up)
             self._warm_up = None
 
-    def _take_local_worker(self) -> _Worker:
+    def _take_local_worker(self) -> ClipWorker:
         """This build's worker in this process: the warm-up's, an idle one, or a new one."""
         if self._local is None:
             if self._warm_up is not None:
@@ -347,13 +347,13 @@ class Pool:
                 self._local = self._local_worker()
         return self._local
 
-    def _local_worker(self) -> _Worker:
+    def _local_worker(self) -> ClipWorker:
         """The idle worker of an earlier build with the same settings, or a new one."""
         global _idle_worker
         with _idle_lock:
             worker, _idle_worker = _idle_worker, None
         if worker is None or (worker.sample_rate, worker.threads) != (self.sample_rate, self.threads_in_process):
-            return _Worker(self.cache, self.sample_rate, self.threads_in_process)
+            return ClipWorker(self.cache, self.sample_rate, self.threads_in_process)
         worker.cache = self.cache
         return worker
 
