@@ -15,6 +15,7 @@ from pathlib import Path
 
 import feedparser
 import podcastparser
+import redis
 from mutagen.mp3 import MP3
 
 from tests.conftest import EXAMPLES, TINY_VOICE
@@ -95,7 +96,11 @@ def test_three_articles_are_published_once_as_a_local_build_would_from_the_same_
     assert len(rows) == 3 and len({guid for _, guid, _ in rows}) == 3
     items = feed_items(out)
     assert sorted(item["audio"].name for item in items) == sorted(audio for _, _, audio in rows)
-    assert {record["state"] for record in status(cluster)["published"]} == {"published"}
+    published = status(cluster)["published"]
+    assert {record["state"] for record in published} == {"published"}
+    # The batch that completed each article's clips started its assembly, without waiting for assemble's next look.
+    board = redis.Redis.from_url(cluster.broker)
+    assert all(board.exists(f"audio-artigo:episode:{record['id']}:woken") for record in published)
 
     # The clips are in the bucket, and nothing is left of the hand-over to the publisher.
     clips = cluster.s3.keys(PREFIX + "clips/")

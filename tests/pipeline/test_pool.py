@@ -99,3 +99,20 @@ def test_a_second_article_first_fills_what_the_running_workers_have_left(tmp_pat
     assert workers._room_in_generation() == 7
     workers._tasks_given = generation
     assert workers._room_in_generation() == generation  # they are replaced before the next task
+
+
+def test_a_worker_lets_go_of_its_voices_and_speaks_again_after_loading_them_anew(tmp_path, loads):
+    """What a long-lived process (a cluster's synth worker) does instead of being replaced to bound its memory."""
+    from audio_artigo.synthesis.cache import ClipCache, key_for
+
+    spec = VoiceSpec(engine="piper", name="tiny", model=str(TINY_VOICE), digest=hashlib.sha256(TINY_VOICE.read_bytes()).hexdigest())
+    worker = pool.ClipWorker(ClipCache(tmp_path / "cache"), 16000, threads=1)
+    for text in ("Primeira frase.", "Segunda frase."):
+        worker.synthesize(pool.SynthesisJob(key_for(text), spec, text))
+    assert worker.spoken == 2 and worker.engines
+
+    worker.let_go_of_voices()
+    assert worker.spoken == 0 and not worker.engines
+    result = worker.synthesize(pool.SynthesisJob(key_for("Terceira frase."), spec, "Terceira frase."))
+    assert result.stored and worker.spoken == 1
+    assert loads == [str(TINY_VOICE.resolve())] * 2  # loaded again, once

@@ -15,7 +15,8 @@ more to run. Each article (an *episode id*) has a hash:
 
 and a set of its clips that are in the store (``done``): adding a clip's key
 twice counts it once, so a task run twice, or redelivered after a worker was
-killed, never counts a clip twice. Entries expire a week after their last
+killed, never counts a clip twice. Its job (``job``, JSON) lets the synth task
+that completes the set start the assembly at once (``wake``: once per article). Entries expire a week after their last
 change. Workers keep a heartbeat (a key with a 30-second life, renewed every
 10 seconds); the publisher holds its own, which a second publisher cannot take.
 """
@@ -73,7 +74,7 @@ class Board:
         now = time.time()
         key = self._key("episode", episode_id)
         with self.redis.pipeline() as pipe:
-            pipe.delete(key, self._key("episode", episode_id, "done"))
+            pipe.delete(key, *(self._key("episode", episode_id, part) for part in ("done", "job", "woken")))
             pipe.hset(key, mapping={"id": episode_id, "state": "queued", "source": source, "submitted": now, "updated": now})
             pipe.expire(key, RETENTION_SECONDS)
             pipe.zadd(self._key("episodes"), {episode_id: now})
@@ -91,7 +92,8 @@ class Board:
         """How many clips the article had to synthesise, when first prepared (a second preparation finds fewer)."""
         self.redis.hsetnx(self._key("episode", episode_id), "clips", count)
 
-    def clips_done(self, episode_id: str, keys: list[str], written: int = 0) -> None:
+    def clips_done(self, episode_id: str, keys: list[str], written: int = 0) -> bool:
+        """Count ``keys`` as in the store; whether every clip of the article now is."""
         done = self._key("episode", episode_id, "done")
         with self.redis.pipeline() as pipe:
             if keys:
@@ -99,7 +101,20 @@ class Board:
             pipe.expire(done, RETENTION_SECONDS)
             if written:
                 pipe.hincrby(self._key("episode", episode_id), "written", written)
-            pipe.execute()
+            pipe.scard(done)
+            pipe.hget(self._key("episode", episode_id), "clips")
+            *_, count, clips = pipe.execute()
+        return clips is not None and count >= int(clips)
+
+    def keep_job(self, episode_id: str, job: str) -> None:
+        """The article's job (JSON), for whoever completes its clips to start its assembly (``wake``)."""
+        self.redis.set(self._key("episode", episode_id, "job"), job, ex=RETENTION_SECONDS)
+
+    def wake(self, episode_id: str) -> str | None:
+        """The article's job, to the first who asks once its clips are all in the store; None to the others."""
+        if not self.redis.set(self._key("episode", episode_id, "woken"), 1, nx=True, ex=RETENTION_SECONDS):
+            return None
+        return self.redis.get(self._key("episode", episode_id, "job"))
 
     def failed(self, episode_id: str, reason: str) -> None:
         self.update(episode_id, state="failed", reason=" ".join(reason.split()))

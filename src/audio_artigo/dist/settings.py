@@ -20,8 +20,9 @@ DEFAULT_QUEUES = ("prepare", "synth", "assemble")
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 DEFAULT_VISIBILITY_TIMEOUT = 1800
 """Seconds: longer than any task runs (an hour-long episode's assembly takes about a minute)."""
-DEFAULT_MAX_TASKS_PER_CHILD = 8
-"""Synthesis batches (about 40 sentences) before a worker process is replaced, as the local pool does."""
+DEFAULT_MAX_TASKS_PER_CHILD = 500
+"""Tasks before Celery replaces a worker process: a safety net only. Synthesis memory is bounded without
+replacing processes (dist.tasks.VOICE_LIFETIME_CLIPS), which stalled a worker for seconds each time."""
 
 
 @dataclass(frozen=True)

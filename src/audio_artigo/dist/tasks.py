@@ -45,6 +45,11 @@ BATCH_CHARS = 600
 """Text per synth task (a few sentences, about 3 s of a medium voice on one core): small enough that two
 workers share one article evenly, large enough that a task's overhead (a message, a look-up) is noise."""
 
+VOICE_LIFETIME_CLIPS = 40
+"""Clips a synth process speaks on one loading of its voices (as the local pool's processes do): then it
+lets go of them and of the memory onnxruntime grew to (ClipWorker.let_go_of_voices). Replacing the process
+instead, as Celery's max_tasks_per_child does, stalled the worker for up to 5 s each time on a busy machine."""
+
 MAX_RETRIES = 5
 MAX_WAIT_SECONDS = 5.0
 """The longest assemble waits before it looks again whether its clips are there."""
@@ -119,6 +124,7 @@ def _prepare(job: Job) -> None:
     _keys, jobs = stages.clip_jobs(prepared.lines, job.cast)
     missing = cache.missing("clips", jobs)  # every clip looked up at once
     board().set_clips(job.id, len(missing))
+    board().keep_job(job.id, json.dumps(job.to_json()))
     board().update(job.id, state="synthesising", title=prepared.script.title)
     queue_synthesis(job, [jobs[key] for key in missing])
     assemble.apply_async((job.to_json(), time.time()))
@@ -156,13 +162,24 @@ def _synth(episode_id: str, store: str, sample_rate: int, voice: VoiceSpec, clip
     cache = cache_for(store)
     absent = cache.missing("clips", [key for key, _text in clips])  # a batch run again skips what it did
     there = [key for key, _text in clips if key not in absent]
-    if there:
-        board().clips_done(episode_id, there)
+    complete = bool(there) and board().clips_done(episode_id, there)
     speaker = _speaker(cache, store, sample_rate)
     for key, text in clips:
         if key in absent:
             result = speaker.synthesize(SynthesisJob(key, voice, text))
-            board().clips_done(episode_id, [key], written=int(result.stored))
+            complete = board().clips_done(episode_id, [key], written=int(result.stored))
+    if complete:
+        _wake_assembly(episode_id)
+    if speaker.spoken >= VOICE_LIFETIME_CLIPS:
+        speaker.let_go_of_voices()
+
+
+def _wake_assembly(episode_id: str) -> None:
+    """The batch that completes an article's clips starts its assembly now, rather than when the
+    assemble task waiting for them next looks (up to MAX_WAIT_SECONDS later). Once per article."""
+    job = board().wake(episode_id)
+    if job is not None:
+        assemble.apply_async((json.loads(job), time.time()))
 
 
 def _speaker(cache: ClipCache, store: str, sample_rate: int) -> ClipWorker:

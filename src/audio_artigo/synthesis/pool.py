@@ -88,6 +88,8 @@ class ClipWorker:
         self.sample_rate = sample_rate
         self.threads = threads
         self.engines: dict[tuple, object] = {}
+        self.spoken = 0
+        """Clips spoken since the voices were loaded."""
 
     def engine(self, spec: VoiceSpec):
         identity = (spec.engine, spec.model, spec.digest)  # the digest: a file replaced in place is another voice
@@ -102,11 +104,25 @@ class ClipWorker:
                 self.engines[identity] = EspeakEngine()
         return self.engines[identity]
 
+    def let_go_of_voices(self) -> None:
+        """Unload the voices and hand their memory back to the system; they load again on next use (~0.05 s).
+
+        onnxruntime's memory arena grows with what a session has spoken and
+        never shrinks while the session lives: freeing the session (and
+        trimming the heap) bounds a long-lived process as replacing it would,
+        without a new process (measured: 40 sentences per loading keep a
+        medium voice's process under 560 MiB; 200 sentences on one loading grew it to 1 GiB).
+        """
+        self.engines.clear()
+        self.spoken = 0
+        give_back_freed_memory()
+
     def synthesize(self, job: SynthesisJob) -> SynthesisResult:
         from audio_artigo.assembly.loudness import step_energies, step_samples
 
         engine = self.engine(job.voice)
         audio = engine.speak(job.text, job.voice)
+        self.spoken += 1
         if engine.sample_rate != self.sample_rate and len(audio):
             from math import gcd
 
