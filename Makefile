@@ -29,8 +29,8 @@ stress: setup  ## long robustness runs: 100,000+ fuzzed inputs, 500+ kills
 bench: setup  ## speed and memory against the piper CLI (needs ../shared)
 	$(BIN)/python bench/bench.py
 
-bench-cluster: setup  ## 10 articles through a Celery cluster on this machine vs the local pool (needs ../shared, redis-server)
-	$(BIN)/python bench/cluster.py
+bench-cluster: setup  ## (17 min) 10 articles through a Celery cluster on this machine vs the local pool (needs ../shared, redis-server)
+	$(BIN)/python bench/cluster.py --runs 2
 
 PAGES ?= ../shared/pages tests/sources/data
 pages: setup  ## the page reader against trafilatura alone on saved pages with gold strings (PAGES=folders)

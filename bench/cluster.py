@@ -1,6 +1,6 @@
 """The same 10 articles through the cluster and through the local process pool, measured in the same run.
 
-    make bench-cluster               # or: .venv/bin/python bench/cluster.py [--runs 1]
+    make bench-cluster               # two runs; or: .venv/bin/python bench/cluster.py [--runs N] [--articles N]
 
 Needs ../shared (the reference article and the bench's medium voice) and
 redis-server. The 10 articles are the reference article (921 words) and
