@@ -79,3 +79,11 @@ def test_cache_prune_command_empties_a_cache(tmp_path, cli_env):
     result = run_cli(["cache", "prune", "--out", tmp_path, "--max-size", "0"], cli_env)
     assert "removed 1 entries" in result.stdout
     assert not list((tmp_path / ".cache").rglob("*.npz"))
+
+
+@pytest.mark.parametrize("size", ["-1G", "dez", ""])
+def test_cache_prune_refuses_a_size_that_is_none(tmp_path, cli_env, size):
+    ClipCache(tmp_path / ".cache").store_clip("ab12", clip(100))
+    result = run_cli(["cache", "prune", "--out", tmp_path, "--max-size", size], cli_env, check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert list((tmp_path / ".cache").rglob("*.npz"))

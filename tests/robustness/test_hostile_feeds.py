@@ -135,6 +135,7 @@ def test_hostile_items_fail_alone_with_one_line_each_and_reach_no_other_host(tmp
                 "/hostil/volta.html": (redirect("/hostil/volta.html#de-novo"), "redirect loop"),
                 "/hostil/fora.html": (redirect(f"{elsewhere}/segredo"), "is not the feed's own"),
                 "/hostil/ftp.html": (redirect("ftp://127.0.0.1/x"), "only http and https"),
+                "/hostil/malformada.html": (redirect("http://[::1/x"), "broken HTTP answer (Invalid URL in location header"),
             }
             for path, (route, _cause) in routes.items():
                 newsroom.serve(path, route)
@@ -144,6 +145,8 @@ def test_hostile_items_fail_alone_with_one_line_each_and_reach_no_other_host(tmp
                 "file:///etc/passwd": "only http and https URLs are fetched, not file:",
                 "javascript:alert(1)": "only http and https URLs are fetched",
                 "gopher://127.0.0.1/": "only http and https URLs are fetched, not gopher:",
+                "http://[::1/x": "not a valid URL",
+                "http://127.0.0.1:99999/x": "not a valid URL (Port out of range",
             }
             feed = newsroom.page("/feed.xml", rss(newsroom, ["/noticias/chuva.html", *links]), content_type="application/rss+xml")
             site = Site(tmp_path / "site")

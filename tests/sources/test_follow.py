@@ -152,6 +152,14 @@ def test_a_feed_that_cannot_be_read_exits_2_and_the_others_are_still_followed(ne
     assert result.stdout.strip().splitlines()[-1].endswith("; 2 feeds unreadable")
 
 
+@pytest.mark.parametrize("feed", ["http://[::1/feed.xml", "http://127.0.0.1:99999/feed.xml", "ftp://127.0.0.1/feed.xml"])
+def test_a_feed_url_that_can_never_be_fetched_is_one_line_and_nothing_is_written(cli_env, tmp_path, feed):
+    result = run_cli(follow_args(feed, out=tmp_path / "out"), cli_env, check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"audio-artigo: error: {feed}: ") and result.stderr.count("\n") == 1, result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_every_keeps_polling_until_sigterm_then_exits_0(newsroom, cli_env, tmp_path):
     feed = publish_site(newsroom, ["chuva"])
     command = [sys.executable, "-m", "audio_artigo", *follow_args(feed, out=tmp_path / "out", extra=["--every", "0.5s"])]
@@ -246,8 +254,10 @@ def test_durations_dates_and_backoff():
         with pytest.raises(ValueError):
             parse_duration(bad)
     assert parse_since("2025-03-01T08:00-03:00") == datetime(2025, 3, 1, 11, tzinfo=timezone.utc)
-    with pytest.raises(ValueError):
-        parse_since("ontem")
+    assert parse_since("20250301T080000-0300") == datetime(2025, 3, 1, 11, tzinfo=timezone.utc)  # ISO 8601's basic form
+    for bad in ("ontem", "2025"):  # a bare number is not read as seconds back
+        with pytest.raises(ValueError):
+            parse_since(bad)
     minutes = [backoff(failures) / timedelta(minutes=1) for failures in range(1, 8)]
     assert minutes == [0, 5, 15, 45, 135, 360, 360]  # 405 minutes capped at 6 hours
 

@@ -163,18 +163,22 @@ def prune(out_dir, cache_dir, max_size):
     from audio_artigo.synthesis.cache import ClipCache
 
     folder = cache_dir or Path(os.environ.get("AUDIO_ARTIGO_CACHE_DIR") or Path(out_dir) / ".cache")
-    removed, freed = ClipCache(folder).prune(parse_size(max_size))
+    removed, freed = ClipCache(folder).prune(parse_size(max_size, smallest=0))
     click.echo(f"{folder}: removed {removed} entries, freed {freed / 1e6:.1f} MB")
 
 
-def parse_size(text: str) -> int:
+def parse_size(text: str, smallest: int = 1) -> int:
+    """ "500M", "2G", "10K", "1234" -> bytes; at least ``smallest``."""
     units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
     text = text.strip().upper().removesuffix("B")
     number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "")
     try:
-        return int(float(number) * units[unit])
+        size = int(float(number) * units[unit])
     except ValueError:
         raise click.BadParameter(f"not a size: {text!r} (e.g. 500M, 2G)") from None
+    if size < smallest:
+        raise click.BadParameter(f"a size of at least {smallest} byte{'s' if smallest != 1 else ''}, not {text!r}")
+    return size
 
 
 COMMANDS: list[click.Command] = [build, cache]

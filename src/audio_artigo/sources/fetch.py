@@ -77,7 +77,11 @@ class Fetched:
 def check_fetchable(url: str, name: str | None = None, policy: HostPolicy | None = None) -> None:
     """Refuse, with a FetchError, a URL that is not http(s) or not on an allowed host."""
     name = name or _printable(url)
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number from 0 to 65535
+    except ValueError as malformed:  # "http://[::1", "http://host:99999/"
+        raise FetchError(f"{name}: not a valid URL ({malformed})") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchError(f"{name}: only http and https URLs are fetched, not {parts.scheme or 'this'}:")
     if not parts.hostname:

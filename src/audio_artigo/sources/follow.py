@@ -133,6 +133,10 @@ def follow(options: FollowOptions, events: Events | None = None, reporter: Repor
     One pass: 0 when every item is fine, 1 when some failed, 2 when a feed
     could not be read. Polling: 0 once stopped.
     """
+    from audio_artigo.sources.fetch import check_fetchable
+
+    for feed_url in options.feeds:
+        check_fetchable(feed_url)  # a feed URL that can never be fetched is a typo: one line, nothing written
     events = events or Events()
     stop = stop or threading.Event()
     with _follow_lock(Path(options.build.out_dir)):
@@ -344,10 +348,11 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     """``--since``: an ISO 8601 date or date-time ("2025-03-01", "2025-03-01T08:00-03:00"; without a
     zone, the machine's local time), or a duration back from now ("2d", "12h"); in UTC."""
     now = now or datetime.now(timezone.utc)
-    try:
-        return now - timedelta(seconds=parse_duration(text))
-    except ValueError:
-        pass
+    if not re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", text):  # a bare number is no duration here: "20250301" is a date
+        try:
+            return now - timedelta(seconds=parse_duration(text))
+        except ValueError:
+            pass
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
