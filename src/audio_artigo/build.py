@@ -51,7 +51,7 @@ class BuildOptions:
     workers: int | None = None
     """Synthesis processes; default: the CPUs this process may use."""
     cache_dir: Path | None = None
-    """Default: OUT/.cache (or $AUDIO_ARTIGO_CACHE_DIR)."""
+    """Default: $AUDIO_ARTIGO_CACHE_DIR, else OUT/.cache."""
     use_cache: bool = True
     keep_related: bool = False
     lexicon: Path | None = None

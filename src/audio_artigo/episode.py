@@ -512,7 +512,7 @@ def _tag_info(episode: Episode, config, cast: Cast, date: str) -> TagInfo:
         title=episode.title,
         artist=episode.author or config.title,
         album=config.title,
-        date=_iso_date(episode.article_date) or date,
+        date=_article_day(episode.article_date, config.timezone) or date,
         language="por",
         source=episode.source,
         made_with=made_with,
@@ -520,14 +520,10 @@ def _tag_info(episode: Episode, config, cast: Cast, date: str) -> TagInfo:
     )
 
 
-def _iso_date(text: str | None) -> str | None:
-    """The YYYY-MM-DD of an ISO 8601 date or date-time (None if it is not one)."""
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip()[:10]).isoformat()
-    except ValueError:
-        return None
+def _article_day(text: str | None, zone: str) -> str | None:
+    """The YYYY-MM-DD of the article's date in the show's time zone, as the intro reads it (None if unreadable)."""
+    moment = calendar.parse_moment(text, zone)
+    return moment.date().isoformat() if moment else None
 
 
 def _page_link(article: Article) -> str | None:

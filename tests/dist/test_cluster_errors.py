@@ -49,6 +49,8 @@ def test_the_celery_backend_needs_a_store_and_readable_articles_before_anything_
     one_line_error(cluster.build(ARTICLE, check=False), "AUDIO_ARTIGO_STORE")
     cluster.env["AUDIO_ARTIGO_STORE"] = cluster.store
     one_line_error(cluster.build(ARTICLE, cluster.root / "nope.txt", check=False), "nope.txt")
+    for local_only in (["--no-cache"], ["--workers", "2"]):  # not silently ignored
+        one_line_error(cluster.build(ARTICLE, extra=local_only, check=False), "are for a local build")
     status = cluster.cli("status").stdout
     assert "0 queued, 0 running, 0 failed" in status
 

@@ -50,7 +50,7 @@ def test_prune_removes_the_least_recently_used_first(tmp_path):
 def test_an_encoded_clip_reads_back_with_its_length(tmp_path):
     cache = ClipCache(tmp_path)
     cache.store_encoded("cd34", EncodedClip(frames=b"\xff\xf3" * 50, energies=np.arange(4.0), samples=1152))
-    encoded = cache.load_encoded("cd34")
+    encoded = cache.load_encoded_many(["cd34"])["cd34"]
     assert encoded.frames == b"\xff\xf3" * 50 and list(encoded.energies) == [0, 1, 2, 3] and encoded.samples == 1152
 
 

@@ -4,10 +4,11 @@ and what the intro says not being read twice."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pytest
 
-from audio_artigo.episode import _publication_day
+from audio_artigo.episode import _article_day, _publication_day
 from audio_artigo.model import Article, Block, Section
 from audio_artigo.normalize import normalize
 from audio_artigo.podcast import calendar, templates
@@ -89,6 +90,13 @@ def test_the_date_is_the_articles_then_the_first_publications_then_today(tmp_pat
     with locked_catalogue(tmp_path) as catalogue:
         first = catalogue.find("x").published
     assert _publication_day(article(), tmp_path, zone) == calendar.local(first, zone).date()
+
+
+def test_the_mp3s_date_tag_is_the_day_the_intro_reads():
+    zone = "America/Sao_Paulo"
+    assert _article_day("2026-12-06T01:30:00Z", zone) == _publication_day(article(published="2026-12-06T01:30:00Z"), Path("."), zone).isoformat() == "2026-12-05"
+    assert _article_day("2026-12-05", zone) == "2026-12-05"
+    assert _article_day("ontem", zone) is None and _article_day(None, zone) is None
 
 
 def test_a_markdown_front_matter_author_fills_the_intro(tmp_path):

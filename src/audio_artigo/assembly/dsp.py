@@ -132,3 +132,13 @@ def moving_average(x: np.ndarray, width: int) -> np.ndarray:
     padded = np.concatenate([np.full(half, x[0]), x, np.full(half, x[-1])])
     sums = np.cumsum(np.concatenate([[0.0], padded]))
     return (sums[width:] - sums[:-width]) / width
+
+
+def resample(audio: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
+    """``audio`` at ``to_rate`` (polyphase filtering; unchanged when the rates agree or it is empty)."""
+    if from_rate == to_rate or not len(audio):
+        return audio
+    from scipy.signal import resample_poly  # only when rates differ: it takes half a second to import
+
+    divisor = math.gcd(to_rate, from_rate)
+    return resample_poly(audio, to_rate // divisor, from_rate // divisor)

@@ -112,6 +112,7 @@ def prepared(sound: SoundFile, sample_rate: int, loudness_lufs: float) -> ClipAu
     """``sound`` decoded, mono, resampled to ``sample_rate`` and brought to ``loudness_lufs`` (integrated)."""
     import soundfile
 
+    from audio_artigo.assembly.dsp import resample
     from audio_artigo.assembly.loudness import BLOCK_STEPS, db_to_gain, integrated_loudness, step_energies, step_samples
 
     try:
@@ -119,13 +120,7 @@ def prepared(sound: SoundFile, sample_rate: int, loudness_lufs: float) -> ClipAu
     except (RuntimeError, TypeError, ValueError) as exc:
         raise _unreadable(sound) from exc
     audio = audio.mean(axis=1)
-    if native_rate != sample_rate and len(audio):
-        from math import gcd
-
-        from scipy.signal import resample_poly  # on a first preparation only: it takes half a second to import
-
-        divisor = gcd(sample_rate, native_rate)
-        audio = resample_poly(audio, sample_rate // divisor, native_rate // divisor)
+    audio = resample(audio, native_rate, sample_rate)
     hop = step_samples(sample_rate)
     # Whole 100 ms steps, and at least one 400 ms gating block, so a short "ding" has a loudness.
     padded = np.zeros(max(-(-len(audio) // hop), BLOCK_STEPS) * hop)

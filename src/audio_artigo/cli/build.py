@@ -35,7 +35,8 @@ def build_options(command):
         click.option("--workers", type=click.IntRange(min=1), help="Synthesis processes. Default: one per CPU."),
         click.option("--offline", is_flag=True, help="Never download a voice."),
         click.option("--repo-url", help="Piper voices repository (mirror) to download from. Default: $AUDIO_ARTIGO_VOICES_URL or the official one."),
-        click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder. Default: OUT/.cache or $AUDIO_ARTIGO_CACHE_DIR."),
+        click.option("--cache-dir", type=click.Path(path_type=Path), help="Clip cache folder. Default: $AUDIO_ARTIGO_CACHE_DIR or OUT/.cache "
+                     "(with --backend celery, this machine's voice copies: $AUDIO_ARTIGO_CACHE_DIR or ~/.cache/audio-artigo)."),
         click.option("--no-cache", is_flag=True, help="Synthesise everything again and keep nothing."),
         click.option("--keep-related", is_flag=True, help='Read related-link blocks ("Leia também"...) too.'),
         click.option("--lexicon", type=click.Path(path_type=Path), help="User lexicon (TSV, TOML or PLS .pls): word -> spoken text, [[phonemes]] or IPA."),
@@ -156,7 +157,7 @@ def cache():
 
 @cache.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True)
-@click.option("--cache-dir", type=click.Path(path_type=Path), help="Default: OUT/.cache or $AUDIO_ARTIGO_CACHE_DIR.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Default: $AUDIO_ARTIGO_CACHE_DIR or OUT/.cache.")
 @click.option("--max-size", default="1G", show_default=True, help="Keep at most this much (K, M, G suffixes).")
 def prune(out_dir, cache_dir, max_size):
     """Delete the least recently used cache entries beyond --max-size."""

@@ -31,7 +31,7 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     broker_transport_options={
         "visibility_timeout": SETTINGS.visibility_timeout,
-        # Look for the tasks of vanished workers at a tenth of the visibility timeout (kombu's default: 100 s).
+        # Look for the tasks of vanished workers at a twentieth of the visibility timeout (kombu's default: 100 s).
         "unacked_restore_interval": max(1, SETTINGS.visibility_timeout // 20),
         "unacked_restore_throttle": 2,
         "socket_connect_timeout": 5,

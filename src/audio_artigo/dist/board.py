@@ -24,7 +24,6 @@ change. Workers keep a heartbeat (a key with a 30-second life, renewed every
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 
@@ -214,10 +213,6 @@ class Heartbeat:
                 self.board.release_publisher(self.publisher)
         except self.board._errors:
             pass
-
-
-def worker_identity() -> str:
-    return f"{socket.gethostname()}:{__import__('os').getpid()}"
 
 
 def _without_password(url: str) -> str:

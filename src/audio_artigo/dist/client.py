@@ -16,7 +16,7 @@ from pathlib import Path
 
 from audio_artigo.dist.board import FINISHED, RUNNING, Board
 from audio_artigo.dist.settings import DistSettings, dist_settings, local_folder
-from audio_artigo.errors import RemoteBuildError
+from audio_artigo.errors import ConfigError, RemoteBuildError
 from audio_artigo.model import Episode
 
 POLL_SECONDS = 0.25
@@ -71,6 +71,9 @@ def build(articles: list, options, reporter, wait: bool = True, config=None, sou
     from audio_artigo.sources import read_source
     from audio_artigo.synthesis.cache import ClipCache
 
+    if not options.use_cache or options.workers:
+        raise ConfigError("--no-cache and --workers are for a local build: a cluster's workers share one clip store, "
+                          "and each sets its own --concurrency")
     # Every input checked before anything is queued (articles may come read already: build.build).
     sources = [article if isinstance(article, Article) else read_source(article, options.fetch) for article in articles]
     if config is None:

@@ -57,7 +57,8 @@ WAIT_LIMIT_SECONDS = 24 * 3600
 """How long assemble waits for its clips (a long queue ahead of them) before failing the article."""
 
 _TASK = dict(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES, ignore_result=True)
-_TRANSIENT = (StoreError, ClusterError, PublishError, OSError, ConnectionError, TimeoutError)
+_TRANSIENT = (StoreError, ClusterError, PublishError)
+"""The project's errors that may pass when tried again (any other exception is retried too)."""
 
 _board: Board | None = None
 _caches: dict[str, ClipCache] = {}

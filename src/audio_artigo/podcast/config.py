@@ -436,7 +436,8 @@ class DistConfig:
     visibility_timeout: int | None = None
     """Seconds after which a task taken by a worker that vanished is given to another."""
     max_tasks_per_child: int | None = None
-    """Synthesis batches a worker process runs before it is replaced (memory)."""
+    """Tasks a worker process runs before Celery replaces it: a safety net (synthesis processes bound
+    their memory by reloading their voices, ``dist.tasks.VOICE_LIFETIME_CLIPS``)."""
 
 
 _DIST_KEYS = {"broker": str, "store": str, "store_options": dict, "visibility_timeout": int, "max_tasks_per_child": int}

@@ -2,10 +2,13 @@
 
 ``read_source`` is the one entry point: a file path or an http(s) URL in,
 an ``Article`` out, or an ``InputError`` naming the input and the cause.
-The modules: ``reader`` (a file or decoded text -> Article), ``charset``
-(a page's bytes -> text), ``fetch`` (bounded HTTP), ``web`` (a page or an
-image at a URL), ``feeds`` (RSS, Atom, JSON Feed, sitemaps -> items) and
-``follow`` (keeping a podcast in step with feeds). The network modules are
+The modules: ``reader`` (a file or decoded text -> Article), ``text`` (what
+every format shares: clean-up, sections, bylines), ``page`` (a whole news
+page -> the article), with ``dom`` (its structure), ``boilerplate`` (page
+furniture) and ``metadata`` (what the page says of itself), ``charset`` (a
+page's bytes -> text), ``limits`` and ``fetch`` (bounded HTTP), ``web`` (a
+page or an image at a URL), ``feeds`` (RSS, Atom, JSON Feed, sitemaps ->
+items) and ``follow`` (keeping a podcast in step with feeds). The network modules are
 imported only when a URL is read: building from files never loads httpx.
 """
 

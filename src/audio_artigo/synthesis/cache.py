@@ -216,9 +216,6 @@ class ClipCache:
     def _encoded_reader(data) -> EncodedClip:
         return EncodedClip(data["frames"].tobytes(), data["energies"], int(data["samples"]))
 
-    def load_encoded(self, key: str) -> EncodedClip:
-        return self._read("mp3", key, self._encoded_reader)
-
     def load_encoded_many(self, keys) -> dict[str, EncodedClip]:
         return self._read_many("mp3", keys, self._encoded_reader)
 

@@ -118,18 +118,13 @@ class ClipWorker:
         give_back_freed_memory()
 
     def synthesize(self, job: SynthesisJob) -> SynthesisResult:
+        from audio_artigo.assembly.dsp import resample
         from audio_artigo.assembly.loudness import step_energies, step_samples
 
         engine = self.engine(job.voice)
         audio = engine.speak(job.text, job.voice)
         self.spoken += 1
-        if engine.sample_rate != self.sample_rate and len(audio):
-            from math import gcd
-
-            from scipy.signal import resample_poly
-
-            divisor = gcd(self.sample_rate, engine.sample_rate)
-            audio = resample_poly(audio, self.sample_rate // divisor, engine.sample_rate // divisor)
+        audio = resample(audio, engine.sample_rate, self.sample_rate)
         speech = len(audio)
         hop = step_samples(self.sample_rate)
         padded = np.zeros(-(-speech // hop) * hop, dtype=np.float64)
