@@ -230,36 +230,22 @@ def _teaser_cards(root, headline_holders: set[int]) -> set[int]:
         href = link.get("href")
         if not isinstance(href, str) or href.startswith(("#", "javascript:")):
             continue
-        words = _word_count(link, CARD_MAX_WORDS)
+        words = dom.word_count(link, CARD_MAX_WORDS)
         if not CARD_HEADLINE_WORDS <= words <= CARD_MAX_WORDS:
             continue
         holder, whole_block = link, link.find(dom.HTML_BLOCKS) is not None
         for _ in range(CARD_CLIMB):
             parent = holder.parent
-            if parent is None or _word_count(parent, words) != words:
+            if parent is None or dom.word_count(parent, words) != words:
                 break
             holder, whole_block = parent, whole_block or parent.name in dom.HTML_BLOCKS
         if not whole_block:
             continue  # a link inside a sentence
         box = holder.parent
-        if box is None or box is root or id(box) in headline_holders or _word_count(box, CARD_MAX_WORDS) > CARD_MAX_WORDS:
+        if box is None or box is root or id(box) in headline_holders or dom.word_count(box, CARD_MAX_WORDS) > CARD_MAX_WORDS:
             continue
         headlines[id(box)] = headlines.get(id(box), 0) + 1
     return {box for box, number in headlines.items() if number == 1}
-
-
-def _word_count(element, limit: int) -> int:
-    """The words of an element's text, counted no further than ``limit`` + 1: a box
-    around the whole page must not cost its whole text for every link in it."""
-    from bs4 import NavigableString
-
-    count = 0
-    for node in element.descendants:
-        if isinstance(node, NavigableString) and dom.is_text(node):
-            count += len(_WORD.findall(node))
-            if count > limit:
-                break
-    return count
 
 
 def _take_byline_elements(root, cards: set[int]) -> str | None:
