@@ -247,6 +247,13 @@ def test_a_subhead_after_a_one_line_related_link_is_read():
     assert "O que muda para os motoristas" in read and "Leia também: Governo anuncia novo pacote de obras" not in read
 
 
+def test_a_line_ending_with_a_colon_after_related_links_is_the_article():
+    """After a "Leia também" label come linked headlines, and a headline never ends with a colon."""
+    related = "<p>Leia também</p><ul><li><a href='/1'>Governo anuncia novo pacote de obras</a></li></ul><p>O secretário resumiu o plano assim:</p>"
+    read = texts(article_of(paragraphs(related)))
+    assert "O secretário resumiu o plano assim:" in read and "Governo anuncia novo pacote de obras" not in read
+
+
 @pytest.mark.parametrize(
     ("field", "dropped"),
     [

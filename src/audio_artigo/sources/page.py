@@ -391,9 +391,10 @@ def _is_link_line(piece: dom.Piece) -> bool:
 
 
 def _looks_like_a_link(piece: dom.Piece) -> bool:
-    """What follows a "Leia também" label: a list item, a link, or a headline (short, no final period)."""
+    """What follows a "Leia também" label: a list item, a link, or a headline (short, no final
+    period; nor a final colon: a line that ends with one introduces the article's next words)."""
     short = len(_words(piece.text)) <= 20
-    return piece.kind == "list_item" or piece.link_share >= 0.5 or (short and piece.text.rstrip()[-1:] not in ".!?…")
+    return piece.kind == "list_item" or piece.link_share >= 0.5 or (short and piece.text.rstrip()[-1:] not in ".!?…:")
 
 
 def _without_repeats(pieces: list[dom.Piece]) -> list[dom.Piece]:
