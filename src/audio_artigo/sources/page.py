@@ -15,7 +15,8 @@ lacks is kept only when it belongs with a kept one (the attribution under a
 kept quotation, the rest of a kept list) or is the standfirst under the
 headline. Then what both miss goes: blocks inside elements whose class names
 furniture (comment widgets, newsletter boxes, captions, share bars: see
-``boilerplate``), other stories' teaser cards whatever they are called
+``boilerplate``), the small box around an e-mail field (a signup written
+without a <form>: ``dom.drop_non_article``), other stories' teaser cards whatever they are called
 (``_teaser_cards``), blocks that say what furniture says (``page_phrases.tsv``,
 ``page_times.tsv``), lines that are all link (related headlines, tickers),
 and blocks that repeat another (pull quotes, captions printed twice).
