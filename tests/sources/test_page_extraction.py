@@ -140,6 +140,12 @@ FURNITURE = {  # the furniture, and a string of it that must not be read
         "<p><strong>📲 Confira as últimas notícias do g1 Piauí</strong><br>📲 Acompanhe o g1 Piauí no Facebook, no Instagram e no Twitter</p>",
         "Acompanhe o g1",
     ),
+    "signup box without a form": (
+        "<div class='box'><div><h2>Boletim da manhã</h2></div><div>Diário</div>"
+        "<div>Comece o dia com as principais notícias da cidade.</div>"
+        "<div><input type='text' placeholder='DIGITE SEU E-MAIL'><button>&gt;</button></div></div>",
+        "Boletim da manhã",
+    ),
     "photo box": ("<div class='foto'><img src='a.jpg'><p>O secretário de Obras, Carlos Lima.</p></div>", "Carlos Lima"),
 }
 
@@ -239,3 +245,34 @@ def test_a_subhead_after_a_one_line_related_link_is_read():
     related = "<p>Leia também: Governo anuncia novo pacote de obras</p><p><strong>O que muda para os motoristas</strong></p>"
     read = texts(article_of(paragraphs(related)))
     assert "O que muda para os motoristas" in read and "Leia também: Governo anuncia novo pacote de obras" not in read
+
+
+def test_a_line_ending_with_a_colon_after_related_links_is_the_article():
+    """After a "Leia também" label come linked headlines, and a headline never ends with a colon."""
+    related = "<p>Leia também</p><ul><li><a href='/1'>Governo anuncia novo pacote de obras</a></li></ul><p>O secretário resumiu o plano assim:</p>"
+    read = texts(article_of(paragraphs(related)))
+    assert "O secretário resumiu o plano assim:" in read and "Governo anuncia novo pacote de obras" not in read
+
+
+@pytest.mark.parametrize(
+    ("field", "dropped"),
+    [
+        ("<input type='text' placeholder='DIGITE SEU E-MAIL'>", True),
+        ("<input type='email' name='address'>", True),
+        ("<input type='hidden' name='email'>", False),
+        ("<input type='search' placeholder='Buscar'>", False),
+    ],
+)
+def test_the_small_box_around_an_email_field_is_a_signup_prompt(field, dropped):
+    """A newsletter signup written without a <form>: its heading and pitch go with the field,
+    even where trafilatura keeps them; the article around it stays."""
+    page = dom.soup(
+        "<article><h1>Manchete</h1>" + "".join(f"<p>{text}</p>" for text in PROSE)
+        + f"<div class='box'><div><h2>Boletim da manhã</h2></div><div>Comece o dia com as notícias.</div><div>{field}</div></div>"
+        + "</article>",
+        "x",
+    )
+    dom.drop_non_article(page.article)
+    text = dom.element_text(page.article)
+    assert ("Boletim da manhã" not in text) is dropped
+    assert all(paragraph in text for paragraph in PROSE)

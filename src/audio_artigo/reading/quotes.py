@@ -22,7 +22,8 @@ quoted words without their marks; everything else (attributions such as
   (". — ", ": — ") opens speech the same way, up to the next spaced dash or
   the paragraph's end ("Reclamam das filas. — Chego a esperar 14 horas —
   contou o motorista."); a dash after a word is punctuation ("o público
-  prioritário — idosos e crianças — não se vacinou").
+  prioritário — idosos e crianças — não se vacinou"), and so is a dash after
+  a dateline that ends with an abbreviation ("ANAHEIM, Calif. — Musicians...").
   A short dash line that credits the reporting ("— Com informações da
   Reuters", phrases in ``data/sourcing_lines.tsv``) is narration.
 - Block quotations (Markdown ">", HTML <blockquote>): the whole block, unless
@@ -68,6 +69,8 @@ _DIALOGUE_BREAK = re.compile(r"\s[—―–](?=[\s,;.]|$)")
 # A spaced dash after sentence punctuation (and the closing marks after it) opens speech mid-paragraph.
 _DIALOGUE_MID_START = re.compile(r"[.!?…:][”»\"’')\]]*\s+([—―–])(?=\s)")
 _DASHES = "—―–"
+# A dateline that ends with an abbreviation's period is not a sentence before speech ("ANAHEIM, Calif. — Musicians...").
+_DATELINE = re.compile(r"[A-ZÀ-Þ][A-ZÀ-Þ.'’-]+(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ.'’-]*)*,(?:\s+[\w.'’-]+){1,3}")
 # What a straight double mark's role is read past: single quotes and apostrophes ("'forno'",).
 _SINGLE_QUOTES = "'‘’"
 _SINGLE_QUOTES_LOOKED_PAST = 2
@@ -345,6 +348,8 @@ def _with_mid_paragraph_dialogue(text: str, spans: list[_Span]) -> list[_Span]:
     start = 0
     for limit, following in [(span.outer_start, span) for span in spans] + [(len(text), None)]:
         opening = _DIALOGUE_MID_START.search(text, start, limit)
+        if opening and start == 0 and _DATELINE.fullmatch(text[: opening.start(1)].strip()):
+            opening = None
         if opening and not is_sourcing_line(text[opening.start(1) : limit]):
             found += _dialogue_spans(text, opening.start(1), limit)
         if following is not None:

@@ -32,12 +32,17 @@ HTML_DROPPED = [
 ]  # fmt: skip
 BEFORE_TITLE_MAX_WORDS = 30
 """Text this short before the headline is a kicker or breadcrumbs ("Economia > Agro"), not the article."""
+SIGNUP_MAX_WORDS = 40
+"""The box around an e-mail field that holds this few words is a signup prompt."""
+_SIGNUP_FIELDS_COMPARED = 50
+_SIGNUP_STOPS = frozenset({"article", "main", "body", "html"})
 SUBTITLE_MIN_WORDS = 7
 """An <h2> right under the headline and this long is the subtitle, not a section heading."""
 # Elements whose pieces belong together: a quotation and its attribution, a list.
 _UNITS = frozenset({"blockquote", "ul", "ol", "dl", "table"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _LINE_BREAK = object()
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass
@@ -87,7 +92,7 @@ def soup(text: str, name: str):
 
 def drop_non_article(root) -> None:
     """Take out what is never the article: scripts, navigation, asides, forms,
-    captions, hidden elements, the page's header and footer."""
+    signup boxes, captions, hidden elements, the page's header and footer."""
 
     def hidden(tag) -> bool:
         style = tag.get("style")
@@ -97,7 +102,7 @@ def drop_non_article(root) -> None:
             or (isinstance(style, str) and _HIDDEN_STYLE.search(style) is not None)
         )
 
-    doomed = root.find_all(HTML_DROPPED) + root.find_all(hidden)
+    doomed = _signup_boxes(root) + root.find_all(HTML_DROPPED) + root.find_all(hidden)
     # A footer inside a block quotation says who is quoted; the page's go.
     doomed += [footer for footer in root.find_all("footer") if not footer.find_parent("blockquote")]
     # A <header> is the article's own only when it holds the headline.
@@ -105,6 +110,43 @@ def drop_non_article(root) -> None:
         doomed += [header for header in root.find_all("header") if not header.find("h1")]
     for tag in doomed:
         tag.extract()
+
+
+def _signup_boxes(root) -> list:
+    """The small boxes around an e-mail field: newsletter and alert signups written
+    without a <form> ("Morning Update / Daily / Start your day with..." beside an
+    "Enter your email address" field). The box is the largest element around the
+    field with at most SIGNUP_MAX_WORDS words that holds no headline nor article."""
+    boxes = []
+    for field in root.find_all("input", limit=_SIGNUP_FIELDS_COMPARED):
+        kind = str(field.get("type") or "text").lower()
+        hints = " ".join(str(field.get(name) or "") for name in ("type", "name", "id", "placeholder", "aria-label", "autocomplete"))
+        if kind == "hidden" or "mail" not in hints.lower():
+            continue
+        box = None
+        for parent in field.parents:
+            if parent is root or parent.name in _SIGNUP_STOPS or parent.find("h1") is not None:
+                break
+            if word_count(parent, SIGNUP_MAX_WORDS) > SIGNUP_MAX_WORDS:
+                break
+            box = parent
+        if box is not None:
+            boxes.append(box)
+    return boxes
+
+
+def word_count(element, limit: int) -> int:
+    """The words of an element's text, counted no further than ``limit`` + 1: a box
+    around the whole page must not cost its whole text for every field or link in it."""
+    from bs4 import NavigableString
+
+    count = 0
+    for node in element.descendants:
+        if isinstance(node, NavigableString) and is_text(node):
+            count += len(_WORD.findall(node))
+            if count > limit:
+                break
+    return count
 
 
 def element_text(element) -> str:

@@ -15,7 +15,8 @@ lacks is kept only when it belongs with a kept one (the attribution under a
 kept quotation, the rest of a kept list) or is the standfirst under the
 headline. Then what both miss goes: blocks inside elements whose class names
 furniture (comment widgets, newsletter boxes, captions, share bars: see
-``boilerplate``), other stories' teaser cards whatever they are called
+``boilerplate``), the small box around an e-mail field (a signup written
+without a <form>: ``dom.drop_non_article``), other stories' teaser cards whatever they are called
 (``_teaser_cards``), blocks that say what furniture says (``page_phrases.tsv``,
 ``page_times.tsv``), lines that are all link (related headlines, tickers),
 and blocks that repeat another (pull quotes, captions printed twice).
@@ -230,36 +231,22 @@ def _teaser_cards(root, headline_holders: set[int]) -> set[int]:
         href = link.get("href")
         if not isinstance(href, str) or href.startswith(("#", "javascript:")):
             continue
-        words = _word_count(link, CARD_MAX_WORDS)
+        words = dom.word_count(link, CARD_MAX_WORDS)
         if not CARD_HEADLINE_WORDS <= words <= CARD_MAX_WORDS:
             continue
         holder, whole_block = link, link.find(dom.HTML_BLOCKS) is not None
         for _ in range(CARD_CLIMB):
             parent = holder.parent
-            if parent is None or _word_count(parent, words) != words:
+            if parent is None or dom.word_count(parent, words) != words:
                 break
             holder, whole_block = parent, whole_block or parent.name in dom.HTML_BLOCKS
         if not whole_block:
             continue  # a link inside a sentence
         box = holder.parent
-        if box is None or box is root or id(box) in headline_holders or _word_count(box, CARD_MAX_WORDS) > CARD_MAX_WORDS:
+        if box is None or box is root or id(box) in headline_holders or dom.word_count(box, CARD_MAX_WORDS) > CARD_MAX_WORDS:
             continue
         headlines[id(box)] = headlines.get(id(box), 0) + 1
     return {box for box, number in headlines.items() if number == 1}
-
-
-def _word_count(element, limit: int) -> int:
-    """The words of an element's text, counted no further than ``limit`` + 1: a box
-    around the whole page must not cost its whole text for every link in it."""
-    from bs4 import NavigableString
-
-    count = 0
-    for node in element.descendants:
-        if isinstance(node, NavigableString) and dom.is_text(node):
-            count += len(_WORD.findall(node))
-            if count > limit:
-                break
-    return count
 
 
 def _take_byline_elements(root, cards: set[int]) -> str | None:
@@ -405,9 +392,10 @@ def _is_link_line(piece: dom.Piece) -> bool:
 
 
 def _looks_like_a_link(piece: dom.Piece) -> bool:
-    """What follows a "Leia também" label: a list item, a link, or a headline (short, no final period)."""
+    """What follows a "Leia também" label: a list item, a link, or a headline (short, no final
+    period; nor a final colon: a line that ends with one introduces the article's next words)."""
     short = len(_words(piece.text)) <= 20
-    return piece.kind == "list_item" or piece.link_share >= 0.5 or (short and piece.text.rstrip()[-1:] not in ".!?…")
+    return piece.kind == "list_item" or piece.link_share >= 0.5 or (short and piece.text.rstrip()[-1:] not in ".!?…:")
 
 
 def _without_repeats(pieces: list[dom.Piece]) -> list[dom.Piece]:
