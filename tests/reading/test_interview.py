@@ -48,6 +48,29 @@ def test_r_answers_for_the_person_interviewed_and_unlabelled_paragraphs_go_on_wi
     ]
 
 
+def test_when_every_answer_has_its_label_an_unlabelled_question_is_the_interviewers():
+    # Questions set apart by bold type alone reach the segmenter as plain paragraphs.
+    assert read(
+        "Q&A With Jim McKelvey, Cofounder of Square",
+        "McKelvey: Jack and I got back together.",
+        "Was there a moment when you realized Square had succeeded?",
+        "McKelvey: When I started seeing it in the wild.",
+        "That's when it really hit me.",
+        title="Square Cofounder",
+    )[1:] == [
+        ("narration", "McKelvey:", None),
+        ("quote", "Jack and I got back together.", "Jim McKelvey"),  # not "With Jim McKelvey"
+        ("narration", "Was there a moment when you realized Square had succeeded?", None),
+        ("quote", "When I started seeing it in the wild.", "Jim McKelvey"),
+        ("quote", "That's when it really hit me.", "Jim McKelvey"),
+    ]
+
+
+def test_an_unlabelled_question_goes_on_with_an_answer_whose_label_comes_once():
+    turns = read("A reportagem ouviu Eugênio Gudin.", "Folha: E a inflação?", "Eugênio: Vai cair.", "E quem vai pagar a conta?", "Folha: E os juros?")
+    assert turns[4:] == [("quote", "E quem vai pagar a conta?", "Eugênio Gudin"), ("narration", "E os juros?", None)]
+
+
 def test_a_label_that_only_asks_is_the_interviewer_and_a_form_of_address_is_not_the_name():
     assert read(
         "O professor Carlos Vasconcelos leciona em Manaus.",

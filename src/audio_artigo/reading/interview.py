@@ -28,7 +28,10 @@ Who reads what, so that the listener always knows who speaks:
   labels are never read.
 - Once the interview has begun, a paragraph without a label goes on with the
   answer before it, or is the answer to a question when the answers have no
-  labels of their own.
+  labels of their own. When an answer's label comes back at every answer, a
+  paragraph without one that ends with a question mark is the next question
+  (sites that set the questions apart by bold type alone: "McKelvey: ..." /
+  "Was there a moment when...?" / "McKelvey: ...").
 """
 
 from __future__ import annotations
@@ -144,6 +147,8 @@ def find_turns(blocks: list[Block], title: str = "", site_name: str | None = Non
             asking.discard(label)
     labelled = {index: (label, INTERVIEWER if label in asking else role, start) for index, (label, role, start) in labelled.items()}
     answers_labelled = any(role != INTERVIEWER for _, role, _ in labelled.values())
+    label_counts = Counter(label for label, _, _ in labelled.values())
+    asker = next((label for label, role, _ in labelled.values() if role == INTERVIEWER), "P")
     turns: dict[int, Turn] = {}
     introduced: set[str] = set()
     current: Turn | None = None
@@ -156,7 +161,9 @@ def find_turns(blocks: list[Block], title: str = "", site_name: str | None = Non
             current = Turn(label, role, block.text[start:].strip(), read, block.text[:start].strip())
             turns[index] = current
         elif block.kind == "paragraph" and current is not None:
-            if not current.is_question:
+            if not current.is_question and label_counts[current.label] >= 2 and block.text.rstrip().endswith("?"):
+                turns[index] = current = Turn(asker, INTERVIEWER, block.text)  # a question without a label
+            elif not current.is_question:
                 turns[index] = Turn(current.label, current.role, block.text)
             elif not answers_labelled:
                 turns[index] = current = Turn("R", INTERVIEWEE, block.text)
