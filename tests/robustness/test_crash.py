@@ -20,6 +20,12 @@ from .builds import (
 )  # fmt: skip
 from .scale import STRESS
 
+KILL_ATTEMPTS = 3
+"""Builds tried per write step. Which process writes a clip depends on timing (on a busy machine
+the pool may take one the build would have written itself), so a build may take fewer steps of
+its own than the trial did and end before the step: it is tried again before the step counts as
+never reached."""
+
 
 def kill_and_recover(published: Site, root: Path, scenario: Scenario, **kill) -> bool:
     """Kill a build in a copy of ``published``, check what is left, build again. Whether the kill came in time."""
@@ -49,10 +55,13 @@ def test_a_build_killed_at_each_of_its_write_steps_loses_nothing(published, tmp_
     assert len(steps) > 20
 
     def kill_at(step: dict) -> bool:
-        return kill_and_recover(published, tmp_path / f"step-{step['step']}", scenario, killpoint=["--kill-at", str(step["step"])])
+        return any(
+            kill_and_recover(published, tmp_path / f"step-{step['step']}-{attempt}", scenario, killpoint=["--kill-at", str(step["step"])])
+            for attempt in range(KILL_ATTEMPTS)
+        )
 
     kills = each_in_parallel(kill_at, steps, describe=lambda step: f"killed at step {step['step']} ({step['event']} {step['path']})")
-    assert all(kills)
+    assert all(kills), [step for step, killed in zip(steps, kills) if not killed]  # the steps a build no longer reached
     record_property("cases", len(kills))
 
 
