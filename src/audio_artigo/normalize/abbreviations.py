@@ -45,12 +45,13 @@ def _pattern() -> re.Pattern[str]:
 def trigger_pattern() -> str | None:
     """Where an abbreviation the scanner would not look at may start ("km 32", "et al.").
 
-    The scanner looks at a lower-case word only when ".", "@", ":", "º", "°" or "/" follows it.
+    The scanner looks at a lower-case word only when ".", "@", ":", "º", "°" or "/" follows it,
+    and at a capitalised one only when it has a dot, a digit, another capital... ("Dr Ana" has none).
     """
     places = [
         re.escape(written) + (r"(?=[ \t\u00a0]*[0-9])" if when == "number" else r"(?!\w)")
         for written, (_, when) in _table().items()
-        if written[0].islower() and not _SEEN_BY_SCANNER.match(written)
+        if not _SEEN_BY_SCANNER.match(written)
     ]
     return "|".join(places) or None  # literal first: cheap to try at every place of the text
 

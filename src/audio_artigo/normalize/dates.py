@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 from audio_artigo.normalize.cardinals import cardinal, number_words, ordinal
-from audio_artigo.normalize.engine import Hit
+from audio_artigo.normalize.engine import Hit, at_end
 from audio_artigo.normalize.gender import is_label
 from audio_artigo.normalize.tables import read_table
 
@@ -60,6 +60,21 @@ def _abbreviated_month() -> str:
 def _dateline() -> re.Pattern[str]:
     """"21.dez.2018", "3.JAN.2025": a day, a month's abbreviation and a year between dots (Folha's datelines)."""
     return re.compile(rf"(?<![\w/.,-])(?P<d>[0-9]{{1,2}})\.(?P<m>{_abbreviated_month()})\.(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![\w/-]|[.,][0-9])")
+
+
+@cache
+def _abbreviated_month_dotted() -> re.Pattern[str]:
+    """"jan. de 2023", "set. 2024": a month's abbreviation with its dot before a year."""
+    return re.compile(rf"(?<![\w.])(?P<m>{_abbreviated_month()})\.(?=[ \t\u00a0]+(?:de[ \t\u00a0]+)?(?:1[89]|2[01])[0-9]{{2}}(?![\w]|[.,][0-9]))")
+
+
+# "15 de jan.", "1º de dez. de 2023": a day before the abbreviation says it is the month.
+_DAY_OF_BEFORE = re.compile(r"(?<![\w.,])[0-9]{1,2}[º°]?[ \t\u00a0]+de[ \t\u00a0]+$")
+
+
+@cache
+def _abbreviated_month_alone() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.])(?P<m>{_abbreviated_month()})\.")
 
 
 @cache
@@ -110,6 +125,12 @@ def match(text: str, pos: int) -> Hit | None:
     if found:
         year = found.group("y")
         return Hit(found.end(), speak_day_month(1, int(found.group("m"))) + (" de " + cardinal(_full_year(year)) if year else ""))
+    found = _abbreviated_month_dotted().match(text, pos)
+    if not found and _DAY_OF_BEFORE.search(text[max(0, pos - 12) : pos]):
+        found = _abbreviated_month_alone().match(text, pos)
+    if found:  # "jan. de 2023" -> "janeiro de 2023", "15 de dez." -> "15 de dezembro" (the year is read on its own)
+        name = month_names()[_month_abbreviations()[found.group("m").lower()]]
+        return Hit(found.end(), name + "." if at_end(text, found.end()) else name)
     found = _abbreviated_month_year().match(text, pos)
     if found:
         month = _month_abbreviations()[found.group("m").lower()]

@@ -24,11 +24,12 @@ _MINUTES = re.compile(r"(?<![\w.,:])(?P<m>[0-9]{1,3})min(?P<s>[0-5][0-9]s)?(?!\w
 
 
 def speak(hours: int, minutes: int = 0, seconds: int = 0) -> str:
-    spoken = cardinal(hours, feminine=True) + (" hora" if hours <= 1 else " horas")
+    """"duas horas e dez minutos"; three parts as a list is said: "duas horas, dez minutos e trinta segundos"."""
+    parts = [cardinal(hours, feminine=True) + (" hora" if hours <= 1 else " horas")]
     for value, singular, plural in ((minutes, "minuto", "minutos"), (seconds, "segundo", "segundos")):
         if value:
-            spoken += " e " + cardinal(value) + " " + (singular if value == 1 else plural)
-    return spoken
+            parts.append(cardinal(value) + " " + (singular if value == 1 else plural))
+    return ", ".join(parts[:-1]) + " e " + parts[-1] if len(parts) > 1 else parts[0]
 
 
 def _race_time(minutes: str | None, seconds: int, fraction: str) -> str:
