@@ -33,7 +33,16 @@ _MONTH_AFTER = re.compile(
 )
 
 
+# "2ª feira", "3ª-feira", "6ª-feiras": the weekdays; the third is "terça", not "terceira".
+_WEEKDAY = re.compile(r"(?<![\w.,])(?P<n>[2-6])\.?ª(?P<sep>[ \t-])(?P<feira>feiras?)\b")  # not "a 2ª Feira do Livro"
+_WEEKDAYS = {2: "segunda", 3: "terça", 4: "quarta", 5: "quinta", 6: "sexta"}
+
+
 def match(text: str, pos: int) -> Hit | None:
+    weekday = _WEEKDAY.match(text, pos)
+    if weekday:
+        plural = "s" if weekday.group("feira").endswith("s") else ""
+        return Hit(weekday.end(), _WEEKDAYS[int(weekday.group("n"))] + plural + "-feira" + plural)
     found = _ORDINAL.match(text, pos)
     if not found:
         return None
