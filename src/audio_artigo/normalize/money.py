@@ -56,8 +56,28 @@ def match(text: str, pos: int) -> Hit | None:
         return None
     found = after.match(text, number.end)
     if not found or number.scale:
-        return None
+        return _cents_before_name(text, number)
     return _per_something(text, Hit(found.end(), speak(number, found.group("cur"))))
+
+
+@cache
+def _names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The names of the currencies counted in centavos after an amount ("3,50 reais"), with their symbols;
+    not when a word says which dollar ("2,10 dólares canadenses": whose cents are not said so)."""
+    symbols = {name: symbol for symbol in ("R$", "US$", "€") for name in _currencies()[symbol][:2]}
+    names = "|".join(re.escape(name) for name in symbols)
+    return re.compile(rf"[ \t\u00a0]+(?P<name>{names})(?!\w|[ \t\u00a0]+[a-zà-ÿ]+n[oa]s?\b|[ \t\u00a0]+[a-zà-ÿ]+ses?\b)"), symbols
+
+
+def _cents_before_name(text: str, number: Number) -> Hit | None:
+    """"3,50 reais" -> "três reais e cinquenta centavos": two decimals before a currency's name are its cents."""
+    if len(number.fraction) != 2 or number.negative or len(number.integer) > 15:
+        return None
+    pattern, symbols = _names()
+    found = pattern.match(text, number.end)
+    if found is None:
+        return None
+    return Hit(found.end(), speak(number, symbols[found.group("name")]))
 
 
 def _range(text: str, first: Number, symbol: str) -> Hit | None:
