@@ -3,7 +3,7 @@
 The lexicon ``data/acronyms.tsv`` decides for the acronyms it lists. For the
 others, one of two letters is spelled, and a longer one is read as a word
 when it splits into Portuguese syllables (consonant clusters like "tr", "bl",
-codas like "s", "r", "n"), letter by letter otherwise: "FINOS" is a word,
+codas like "s", "r", "n", one plosive at the end: "INMET", "FAB"), letter by letter otherwise: "FINOS" is a word,
 "WAIC" and "UFRJ" are spelled. Letters are spelled with their Portuguese
 names in lower case ("cê bê efe"), so a second pass leaves them alone.
 A plural "s" ("ONGs", "CPIs") goes to the last letter's name.
@@ -52,7 +52,8 @@ _ONSET = r"(?:[bcdfgkptv][rl]|ch|lh|nh|qu|gu|[bcdfghjklmnpqrstvwxz])"
 _NUCLEUS = r"[aeiouy]{1,3}+"
 _CODA = r"(?:ns|rs|[lmnrsxz])"
 # Each syllable is atomic and its vowels possessive: a long word that fails fails at once.
-_SYLLABLES = re.compile(rf"(?>{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiouy]))?)+")
+# A word may end in one plosive after a lone vowel, said with a vowel after it: "PIB" ("píbi"), "INMET", "FAB" (not "WAIC").
+_SYLLABLES = re.compile(rf"(?>{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiouy]))?)+(?:(?<=[^aeiouy][aeiouy])[bcdgkpt]$)?")
 
 
 @cache
