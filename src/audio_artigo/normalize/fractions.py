@@ -30,7 +30,9 @@ _SLASH = re.compile(r"(?<![\w/.,])(?P<a>[0-9]{1,3})/(?P<b>[0-9]{1,4})(?![\w/]|[.
 _OF_AFTER = re.compile(r"[ \t]*,?[ \t]+(?:do|da|dos|das|de)\b")  # "2/3 do orçamento", "ou 1/6, do território"
 _DATE_BEFORE = re.compile(
     r"(?:^|\W)(?:em|dia|dias|até|desde|após|entre|no|na|nesta|neste|próximo|próxima|partir de|data|prazo|"
-    r"segunda|terça|quarta|quinta|sexta|sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira)[ \t(]+$",
+    r"segunda|terça|quarta|quinta|sexta|sábado|domingo|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira|"
+    # "adiado para 2/10", "marcada para 5/3" (but "subiu para 1/3": a share)
+    r"(?:adiad|remarcad|marcad|previst|agendad|transferid|prorrogad|antecipad|programad|convocad)[oa]s?[ \t]+para)[ \t(]+$",
     re.IGNORECASE,
 )
 # Set scores: "venceu por 6/4 e 7/5", "parciais de 25/20" (not "o prazo venceu em 2/10", a date).
@@ -105,7 +107,7 @@ def match(text: str, pos: int) -> Hit | None:
     if not of_after and (_SCORE_BEFORE.search(text, max(0, pos - 60), pos) or (a > b and not dates.valid(a, b))):
         return Hit(found.end(), cardinal(a) + " a " + cardinal(b))  # "venceu por 6/4", "(25/20, 25/18)"
     if dates.valid(a, b) and not of_after:
-        date_context = _DATE_BEFORE.search(text[max(0, pos - 20) : pos])
+        date_context = _DATE_BEFORE.search(text[max(0, pos - 24) : pos])
         if date_context or a >= b or b not in _COMMON_DENOMINATORS:
             return Hit(found.end(), dates.speak_day_month(a, b))
     if b == 0:
