@@ -36,7 +36,7 @@ _DATE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # Set scores: "venceu por 6/4 e 7/5", "parciais de 25/20" (not "o prazo venceu em 2/10", a date).
-_SCORE_BEFORE = re.compile(r"\b(?:sets?|parciais|parcial|games?|tie-?breaks?|venceu por|vence por|vitória por|perdeu por|derrota por)\b", re.IGNORECASE)
+_SCORE_BEFORE = re.compile(r"\b(?:sets?|parciais|parcial|placar|placares|games?|tie-?breaks?|venceu por|vence por|vitória por|perdeu por|derrota por)\b", re.IGNORECASE)
 _DENOMINATORS = {
     2: ("meio", "meios"), 3: ("terço", "terços"), 4: ("quarto", "quartos"), 5: ("quinto", "quintos"),
     6: ("sexto", "sextos"), 7: ("sétimo", "sétimos"), 8: ("oitavo", "oitavos"), 9: ("nono", "nonos"),
@@ -104,10 +104,10 @@ def match(text: str, pos: int) -> Hit | None:
     if (a, b) == (24, 7):
         return Hit(found.end(), "vinte e quatro por sete")
     of_after = _OF_AFTER.match(text, found.end())
-    if not of_after and (_SCORE_BEFORE.search(text, max(0, pos - 60), pos) or (a > b and not dates.valid(a, b))):
+    date_context = dates.valid(a, b) and _DATE_BEFORE.search(text[max(0, pos - 24) : pos])
+    if not of_after and not date_context and (_SCORE_BEFORE.search(text, max(0, pos - 60), pos) or (a > b and not dates.valid(a, b))):
         return Hit(found.end(), cardinal(a) + " a " + cardinal(b))  # "venceu por 6/4", "(25/20, 25/18)"
     if dates.valid(a, b) and not of_after:
-        date_context = _DATE_BEFORE.search(text[max(0, pos - 24) : pos])
         if date_context or a >= b or b not in _COMMON_DENOMINATORS:
             return Hit(found.end(), dates.speak_day_month(a, b))
     if b == 0:

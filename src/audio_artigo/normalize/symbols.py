@@ -24,6 +24,8 @@ _RANGE_DASH = re.compile(r"(?:(?<=%)|(?<=[0-9]h)|(?<=[°º][CF]))[-–](?=[0-9])
 TRIGGER = r"[-–](?<=(?:%|h|C|F)[-–])(?=[0-9])|[-–](?=R\$|US\$|€|£)"
 """Range dashes the scanner would not look at ("8h-17h": after a letter)."""
 _EQUALS = re.compile(r"(?<=[0-9] )=(?= [0-9])")
+# A plus glued after a number or capitals: "45+3" (added time), "60+ anos", "LGBTQIA+".
+_PLUS_AFTER = re.compile(r"(?<=[0-9A-Z])\+(?=[0-9]|(?![\w+]))")
 # Asterisks glued to a word: a footnote ("o valor* inclui") or emphasis ("*não*",
 # "**crise**"): eSpeak would say "asterisco".
 _ASTERISKS = re.compile(r"(?<=[^\W\d_])\*+(?![\w*])|(?<![\w*])\*+(?=[^\W\d_])")
@@ -36,6 +38,8 @@ def match(text: str, pos: int) -> Hit | None:
         return Hit(pos + 1, " a ")  # "5%–7%", "8h-17h", "R$ 10-R$ 20"
     if _EQUALS.match(text, pos):
         return Hit(pos + 1, "igual a")  # "2 + 2 = 4"
+    if _PLUS_AFTER.match(text, pos):
+        return Hit(pos + 1, " mais" + (" " if text[pos + 1 : pos + 2].isdigit() else ""))
     found = _ASTERISKS.match(text, pos)
     if found:
         return Hit(found.end(), "")
