@@ -53,7 +53,7 @@ _NUCLEUS = r"[aeiouy]{1,3}+"
 _CODA = r"(?:ns|rs|[lmnrsxz])"
 # Each syllable is atomic and its vowels possessive: a long word that fails fails at once.
 # A word may end in one plosive after a lone vowel, said with a vowel after it: "PIB" ("píbi"), "INMET", "FAB" (not "WAIC").
-_SYLLABLES = re.compile(rf"(?>{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiouy]))?)+(?:(?<=[^aeiouy][aeiouy])[bcdgkpt]$)?")
+_SYLLABLES = re.compile(rf"(?>{_ONSET}?{_NUCLEUS}(?:{_CODA}(?![aeiouy]))?)+(?:(?<=[^aeiouy][aeiou])[bcdgkpt]$)?")
 
 
 @cache
