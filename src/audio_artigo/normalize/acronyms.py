@@ -105,8 +105,8 @@ def _base_letter(letter: str) -> str:
 def pronounceable(word: str) -> bool:
     """Whether Portuguese syllables spell ``word`` (so it is read as a word, not letter by letter)."""
     plain = "".join(_base_letter(c) for c in word.lower())
-    if len(plain) >= 5 and plain[-2] == "s" and plain[-1] in "bcdgkpt":
-        plain = plain[:-1]  # "ALESP", "CETESB", "UNIFESP": said "alésp(i)" (but "IST" is spelled)
+    if len(plain) >= (4 if word.islower() else 5) and plain[-2] == "s" and plain[-1] in "bcdgkpt":
+        plain = plain[:-1]  # "ALESP", "CETESB", "UNIFESP": said "alésp(i)" (but "IST" is spelled); "test@" a word
     return len(plain) >= 3 and _SYLLABLES.fullmatch(plain) is not None
 
 

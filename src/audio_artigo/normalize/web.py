@@ -21,7 +21,7 @@ from audio_artigo.normalize.cardinals import is_digits, number_words
 from audio_artigo.normalize.engine import Hit
 from audio_artigo.normalize.numbers import code
 
-_TLDS = "br|com|org|net|gov|edu|io|ai|info|tv|me|app|dev|int|mil|jus|leg|mp|def|uk|pt|es|fr|de|it|us|cn|jp|ar|co"
+_TLDS = "br|com|org|net|gov|edu|io|ai|info|tv|me|app|dev|int|mil|jus|leg|mp|def|uk|pt|es|fr|de|it|us|cn|jp|ar|co|ly|gl|be|cc|gg|xyz|tech|online|site|blog|news"
 _HOST = rf"[a-zA-Z0-9](?:[a-zA-Z0-9-]{{0,62}}\.){{1,6}}(?:{_TLDS})"
 _URL = re.compile(
     rf"(?<![\w@./])(?:(?P<scheme>https?://)(?P<host1>[\w-]{{1,63}}(?:\.[\w-]{{1,63}}){{0,8}})|(?P<host2>www\.[\w-]{{1,63}}(?:\.[\w-]{{1,63}}){{1,8}}|{_HOST}))"
