@@ -27,6 +27,10 @@ _ORDINAL_NOUN_AFTER = re.compile(
     r"tempo|período|semestre|trimestre|bimestre|grau|escalão|escalao|time|vice|secretário|tenente|sargento)\b",
     re.IGNORECASE,
 )
+# "A máxima será de 35º": an ordinal indicator written for a degree sign, where a temperature is spoken of.
+_TEMPERATURE_BEFORE = re.compile(
+    r"\b(?:máximas?|mínimas?|temperaturas?|termômetros?|térmica|graus|calor|frio)\b[^.;:!?]{0,30}$", re.IGNORECASE
+)
 _MONTH_AFTER = re.compile(
     r"[ \t]+de[ \t]+(?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)",
     re.IGNORECASE,
@@ -47,6 +51,13 @@ def match(text: str, pos: int) -> Hit | None:
     if not found:
         return None
     mark = found.group("mark")
+    if (
+        mark in "º°"
+        and _TEMPERATURE_BEFORE.search(text[max(0, pos - 50) : pos])
+        and not _ORDINAL_NOUN_AFTER.match(text, found.end())
+        and not _BEFORE_DEGREE_ORDINAL.search(text[max(0, pos - 12) : pos])  # "o 3º jogo"
+    ):
+        return None  # read by ``units`` as degrees
     if mark == "°" and not (
         _MONTH_AFTER.match(text, found.end())
         or _ORDINAL_NOUN_AFTER.match(text, found.end())
