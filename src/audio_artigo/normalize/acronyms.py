@@ -3,8 +3,8 @@
 The lexicon ``data/acronyms.tsv`` decides for the acronyms it lists. For the
 others, one of two letters is spelled, and a longer one is read as a word
 when it splits into Portuguese syllables (consonant clusters like "tr", "bl",
-codas like "s", "r", "n", one plosive at the end: "INMET", "FAB"), letter by letter otherwise: "FINOS" is a word,
-"WAIC" and "UFRJ" are spelled. Letters are spelled with their Portuguese
+codas like "s", "r", "n", one plosive at the end: "INMET", "FAB"), letter by
+letter otherwise: "FINOS" is a word, "WAIC" and "UFRJ" are spelled. Letters are spelled with their Portuguese
 names in lower case ("cê bê efe"), so a second pass leaves them alone.
 A plural "s" ("ONGs", "CPIs") goes to the last letter's name.
 An acronym read as a word is written in lower case ("O SUS" -> "O sus"): in

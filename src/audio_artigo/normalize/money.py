@@ -66,6 +66,7 @@ def _names() -> tuple[re.Pattern[str], dict[str, str]]:
     not when a word says which dollar ("2,10 dólares canadenses": whose cents are not said so)."""
     symbols = {name: symbol for symbol in ("R$", "US$", "€") for name in _currencies()[symbol][:2]}
     names = "|".join(re.escape(name) for name in symbols)
+    # not before an adjective of nationality ("americanos", "canadenses")
     return re.compile(rf"[ \t\u00a0]+(?P<name>{names})(?!\w|[ \t\u00a0]+[a-zà-ÿ]+n[oa]s?\b|[ \t\u00a0]+[a-zà-ÿ]+ses?\b)"), symbols
 
 
