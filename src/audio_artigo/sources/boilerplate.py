@@ -23,13 +23,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from audio_artigo.reading.clutter import fold
 from audio_artigo.reading.tables import read_data_table
+from audio_artigo.sources.text import DATA_DIR
 from audio_artigo.tables import read_rows
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 SHORT_BLOCK_WORDS = 40
 """Furniture that starts with or contains a phrase is never longer than this."""
 LABEL_LINE_WORDS = 25
@@ -85,7 +84,7 @@ def _tables() -> _Phrases:
     units = [fold(word) for word, kind in read_rows(DATA_DIR / "page_times.tsv", 2) if kind == "unit"]
     unit = "(?:" + "|".join(sorted(map(re.escape, units), key=len, reverse=True)) + ")"
     for phrase, family, how in read_rows(DATA_DIR / "page_phrases.tsv", 3):
-        folded = _words(phrase)
+        folded = _folded_words(phrase)
         if how == "exact":
             exact[folded] = family
         elif how in ("start", "label"):
@@ -130,19 +129,19 @@ def _template(template: str, unit: str) -> re.Pattern:
             parts.append(r"\d+")
         elif part == "{unit}":
             parts.append(unit)
-        elif _words(part):
-            parts.append(re.escape(_words(part)))
+        elif _folded_words(part):
+            parts.append(re.escape(_folded_words(part)))
     return re.compile(" ".join(parts))
 
 
-def _words(text: str) -> str:
+def _folded_words(text: str) -> str:
     """Folded words separated by single spaces ("Leia também:" -> "leia tambem")."""
     return " ".join(_WORD.findall(fold(text)))
 
 
 def phrase_family(text: str) -> str | None:
     """The family of furniture a block's text belongs to, or None when it may be the article."""
-    words = _words(text)
+    words = _folded_words(text)
     if not words:
         return None
     tables = _tables()
@@ -181,7 +180,7 @@ def _ends_with_media_credit(text: str, tables: _Phrases) -> bool:
     match = _LAST_PARENTHESIS.search(text)
     if match is None:
         return False
-    words = _words(match.group(1)).split()
+    words = _folded_words(match.group(1)).split()
     return len(words) >= 2 and not tables.pointers.intersection(words) and bool(tables.media.intersection(words))
 
 
@@ -194,6 +193,7 @@ def _is_time_or_date(text: str) -> bool:
 
 def _goes_on_as_a_sentence(text: str, phrase: str) -> bool:
     """ "Saiba mais sobre o programa no site" is a sentence; "Saiba mais: <headline>" is a link."""
+    # Accents go (the phrases are written without them), but not case: a capital after the phrase starts a headline.
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     match = re.match(r"\W*" + r"\W+".join(map(re.escape, phrase.split())), plain, re.IGNORECASE)
     if match is None:
